@@ -1,0 +1,42 @@
+# Everyday commands. Each one installs what is missing and builds first.
+#   make test   build everything and run every test (CTest)
+#   make run    the main job: a short isochronous transmit demo on the wire
+#   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
+#   make deps   install Debian packages and the pinned Python venv only
+BUILD ?= build
+JOBS  ?= 2
+VENV   = $(BUILD)/venv
+PY     = $(VENV)/bin/python
+
+.PHONY: all deps configure build test run lint regmap format clean
+all: build
+
+deps:
+	@scripts/install-deps.sh $(BUILD)
+
+$(BUILD)/CMakeCache.txt: | deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+run: build
+	@$(BUILD)/sim/ohci-sim
+
+lint: deps
+	@scripts/lint.sh $(BUILD)
+
+# Regenerate rtl/ohci_regmap.vh, fw/include/ohci/regmap.hpp and docs/registers.md from regmap/ohci.rdl.
+regmap: deps
+	@$(PY) regmap/gen_regmap.py --out .
+
+format:
+	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)
