@@ -45,6 +45,7 @@ module ohci_link_tx #(
     input  wire [ CTX_W-1:0] iso_ctx_i,         // whose packet RAM area holds the payload
     output wire              iso_accept_o,      // pulse: the packet above is taken
     output wire              iso_done_o,        // pulse: it has left the wire
+    output wire [ CTX_W-1:0] iso_ctx_o,         // the context of the accepted / done packet
     output wire              iso_start_o,       // pulse: isochronous period of iso_cycle_o begins
     output wire [      15:0] iso_cycle_o,       // cycleSeconds[2:0]:cycleCount of that cycle
     output wire              cycle_lost_o,      // pulse: a cycle start could not be sent in time
@@ -355,6 +356,7 @@ module ohci_link_tx #(
 
   assign iso_accept_o = iso_accept_reg;
   assign iso_done_o = iso_done_reg;
+  assign iso_ctx_o = ctx_reg;
   assign iso_start_o = iso_start_reg;
   assign iso_cycle_o = iso_cycle_reg;
   assign cycle_lost_o = cycle_lost_reg;

@@ -1,0 +1,339 @@
+// ohci_regs: the OHCI register window (0x000-0x7FF) behind an AXI4-Lite slave.
+//
+// Holds Version, HCControl, IntEvent/IntMask, IsoXmit/IsoRecv IntEvent/IntMask, the
+// IRMultiChanMask pair, LinkControl, NodeID and the IsochronousCycleTimer access; forwards
+// accesses of the IT context blocks (0x200 + 16n) to ohci_it_dma. Offsets and bits come from
+// ohci_regmap.vh, generated from regmap/ohci.rdl. Set/Clear pairs: writing 1 sets (clears) the
+// bit, reading either returns the value, except that reading IntEventClear returns
+// IntEvent & IntMask and reading IsoXmit/IsoRecvIntEventClear returns event & mask.
+// Unimplemented offsets read 0 and ignore writes; every access gets an OKAY response.
+//
+// Latencies (clk edges; an always-ready master that raises VALID before edge e):
+//   - read: ARREADY rises at e, the AR handshake is at e+1 where the value is sampled into
+//     RDATA and RVALID rises, the R handshake is at e+2;
+//   - write: AWREADY and WREADY rise together at e once both VALIDs are seen, both handshakes
+//     are at e+1 where the register takes the value and BVALID rises, the B handshake is at e+2.
+//   - irq is registered: it follows IntEvent/IntMask one edge after they change.
+//   - softReset: the write edge starts a reset of SOFT_RESET_CLKS clk for everything but this
+//     AXI4-Lite interface; HCControl.softReset reads 1 until it is over. Every register returns
+//     to its power-on value, HCControl.LPS and linkEnable included (software sets them again).
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+module ohci_regs #(
+    parameter integer N_IT  = 4,
+    parameter integer N_IR  = 4,
+    parameter integer CTX_W = 2
+) (
+    input  wire                   clk,
+    input  wire                   rst,
+    // AXI4-Lite slave
+    // Registers are quadlets: address bits [1:0] are ignored.
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [           10:0] s_axil_awaddr,
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire                   s_axil_awvalid,
+    output wire                   s_axil_awready,
+    input  wire [           31:0] s_axil_wdata,
+    input  wire [            3:0] s_axil_wstrb,
+    input  wire                   s_axil_wvalid,
+    output wire                   s_axil_wready,
+    output wire [            1:0] s_axil_bresp,
+    output wire                   s_axil_bvalid,
+    input  wire                   s_axil_bready,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [           10:0] s_axil_araddr,
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire                   s_axil_arvalid,
+    output wire                   s_axil_arready,
+    output wire [           31:0] s_axil_rdata,
+    output wire [            1:0] s_axil_rresp,
+    output wire                   s_axil_rvalid,
+    input  wire                   s_axil_rready,
+    // to the rest of the core
+    output wire                   core_rst_o,          // rst or a soft reset in progress
+    output wire                   lps_o,
+    output wire                   link_enable_o,
+    output wire                   cycle_timer_enable_o,
+    output wire                   cycle_master_o,
+    output wire [           15:0] source_id_o,          // busNumber:nodeNumber
+    output wire                   timer_write_o,
+    output wire [           31:0] timer_write_data_o,
+    input  wire [           31:0] timer_i,
+    // events
+    input  wire                   cycle_synch_i,
+    input  wire                   cycle_64_seconds_i,
+    input  wire                   cycle_lost_i,
+    input  wire                   unrecoverable_i,
+    input  wire [       N_IT-1:0] it_int_event_i,
+    // IT context registers
+    output wire                   it_wr_o,
+    output wire [      CTX_W-1:0] it_wr_ctx_o,
+    output wire [            1:0] it_wr_sel_o,
+    output wire [           31:0] it_wr_data_o,
+    input  wire [    N_IT*32-1:0] it_context_control_i,
+    input  wire [    N_IT*32-1:0] it_command_ptr_i,
+    output wire                   irq_o
+);
+  `include "ohci_regmap.vh"
+
+  localparam integer SOFT_RESET_CLKS = 4;
+  localparam [1:0] AXI_RESP_OKAY = 2'b00;
+  // HCControl bits that hold a value (softReset is the reset sequencer's, see below).
+  localparam [31:0] HC_CONTROL_STORED = (32'd1 << OHCI_HC_CONTROL_BIB_IMAGE_VALID) |
+      (32'd1 << OHCI_HC_CONTROL_NO_BYTE_SWAP_DATA) | (32'd1 << OHCI_HC_CONTROL_ACK_TARDY_ENABLE) |
+      (32'd1 << OHCI_HC_CONTROL_PROGRAM_PHY_ENABLE) |
+      (32'd1 << OHCI_HC_CONTROL_A_PHY_ENHANCE_ENABLE) | (32'd1 << OHCI_HC_CONTROL_LPS) |
+      (32'd1 << OHCI_HC_CONTROL_POSTED_WRITE_ENABLE) | (32'd1 << OHCI_HC_CONTROL_LINK_ENABLE);
+  localparam [31:0] LINK_CONTROL_STORED = (32'd1 << OHCI_LINK_CONTROL_CYCLE_SOURCE) |
+      (32'd1 << OHCI_LINK_CONTROL_CYCLE_MASTER) | (32'd1 << OHCI_LINK_CONTROL_CYCLE_TIMER_ENABLE) |
+      (32'd1 << OHCI_LINK_CONTROL_RCV_PHY_PKT) | (32'd1 << OHCI_LINK_CONTROL_RCV_SELF_ID) |
+      (32'd1 << OHCI_LINK_CONTROL_TAG1_SYNC_FILTER_LOCK);
+  // IntEvent bits computed from the per-context registers, and the bit that exists only in
+  // IntMask: software can neither set nor clear them in IntEvent.
+  localparam [31:0] INT_EVENT_DERIVED = (32'd1 << OHCI_INT_EVENT_ISOCH_TX) |
+      (32'd1 << OHCI_INT_EVENT_ISOCH_RX) | (32'd1 << OHCI_INT_MASK_MASTER_INT_ENABLE);
+  localparam [9:0] BUS_NUMBER_LOCAL = 10'h3FF;  // "local bus" until software writes one
+
+  // ---- soft reset sequencer (reset by rst only) ----
+  reg [2:0] soft_reset_count_reg;
+  wire soft_reset_active = soft_reset_count_reg != 3'd0;
+  wire core_rst = rst || soft_reset_active;
+
+  // ---- AXI4-Lite handshakes (reset by rst only, so a soft reset never breaks an access) ----
+  reg awready_reg;
+  reg bvalid_reg;
+  reg arready_reg;
+  reg rvalid_reg;
+  reg [31:0] rdata_reg;
+
+  wire write_fire = awready_reg && s_axil_awvalid && s_axil_wvalid;
+  wire read_fire = arready_reg && s_axil_arvalid;
+
+  // ---- registers (reset by core_rst) ----
+  reg [31:0] hc_control_reg;
+  reg [31:0] int_event_reg;
+  reg [31:0] int_mask_reg;
+  reg [N_IT-1:0] iso_xmit_event_reg;
+  reg [N_IT-1:0] iso_xmit_mask_reg;
+  reg [N_IR-1:0] iso_recv_event_reg;
+  reg [N_IR-1:0] iso_recv_mask_reg;
+  reg [31:0] multi_chan_hi_reg;
+  reg [31:0] multi_chan_lo_reg;
+  reg [31:0] link_control_reg;
+  reg [9:0] bus_number_reg;
+  reg irq_reg;
+
+  wire isoch_tx = |(iso_xmit_event_reg & iso_xmit_mask_reg);
+  wire isoch_rx = |(iso_recv_event_reg & iso_recv_mask_reg);
+  wire [31:0] int_event_value = (int_event_reg & ~INT_EVENT_DERIVED) |
+      ({31'd0, isoch_tx} << OHCI_INT_EVENT_ISOCH_TX) | ({31'd0, isoch_rx} << OHCI_INT_EVENT_ISOCH_RX);
+  wire [31:0] hc_control_value = hc_control_reg |
+      ({31'd0, soft_reset_active} << OHCI_HC_CONTROL_SOFT_RESET);
+  wire link_enable = hc_control_reg[OHCI_HC_CONTROL_LINK_ENABLE];
+  // Until bus reset and self-ID are modelled this node is node 0 and the root of its bus.
+  wire [31:0] node_id_value = ({31'd0, link_enable} << OHCI_NODE_ID_ID_VALID) |
+      (32'd1 << OHCI_NODE_ID_ROOT) | {16'd0, bus_number_reg, 6'd0};
+
+  // ---- write decode ----
+  wire [31:0] strb_mask = {
+    {8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}}, {8{s_axil_wstrb[1]}}, {8{s_axil_wstrb[0]}}
+  };
+  wire [31:0] wbits = s_axil_wdata & strb_mask;  // the bits a Set/Clear write names
+  wire [10:0] waddr = {s_axil_awaddr[10:2], 2'b00};
+  wire [10:0] raddr = {s_axil_araddr[10:2], 2'b00};
+
+  // Context block decode: IT n at 0x200 + 16n; the 32 possible blocks fill 0x200-0x3FF.
+  wire w_in_it = waddr[10:9] == OHCI_IT_CONTEXT_BASE[10:9] && {27'd0, waddr[8:4]} < N_IT;
+  wire r_in_it = raddr[10:9] == OHCI_IT_CONTEXT_BASE[10:9] && {27'd0, raddr[8:4]} < N_IT;
+  wire [CTX_W-1:0] w_it_ctx = waddr[4+:CTX_W];
+  wire [CTX_W-1:0] r_it_ctx = raddr[4+:CTX_W];
+  wire [3:0] w_it_reg = waddr[3:0];
+  wire [3:0] r_it_reg = raddr[3:0];
+  wire [31:0] it_command_ptr_current = it_command_ptr_i[32*w_it_ctx+:32];
+
+  reg it_wr_reg;
+  reg [CTX_W-1:0] it_wr_ctx_reg;
+  reg [1:0] it_wr_sel_reg;
+  reg [31:0] it_wr_data_reg;
+  reg timer_write_reg;
+  reg [31:0] timer_write_data_reg;
+
+  // ---- read mux ----
+  reg [31:0] read_value;
+  always @(*) begin
+    read_value = 32'd0;
+    if (r_in_it) begin
+      if (r_it_reg == OHCI_CONTEXT_CONTROL_SET[3:0] || r_it_reg == OHCI_CONTEXT_CONTROL_CLEAR[3:0])
+        read_value = it_context_control_i[32*r_it_ctx+:32];
+      else if (r_it_reg == OHCI_COMMAND_PTR[3:0]) read_value = it_command_ptr_i[32*r_it_ctx+:32];
+    end else begin
+      case (raddr)
+        OHCI_VERSION: read_value = OHCI_VERSION_VALUE;
+        OHCI_HC_CONTROL_SET, OHCI_HC_CONTROL_CLEAR: read_value = hc_control_value;
+        OHCI_IR_MULTI_CHAN_MASK_HI_SET, OHCI_IR_MULTI_CHAN_MASK_HI_CLEAR:
+        read_value = multi_chan_hi_reg;
+        OHCI_IR_MULTI_CHAN_MASK_LO_SET, OHCI_IR_MULTI_CHAN_MASK_LO_CLEAR:
+        read_value = multi_chan_lo_reg;
+        OHCI_INT_EVENT_SET: read_value = int_event_value;
+        OHCI_INT_EVENT_CLEAR: read_value = int_event_value & int_mask_reg;
+        OHCI_INT_MASK_SET, OHCI_INT_MASK_CLEAR: read_value = int_mask_reg;
+        OHCI_ISO_XMIT_INT_EVENT_SET: read_value = {{(32 - N_IT) {1'b0}}, iso_xmit_event_reg};
+        OHCI_ISO_XMIT_INT_EVENT_CLEAR:
+        read_value = {{(32 - N_IT) {1'b0}}, iso_xmit_event_reg & iso_xmit_mask_reg};
+        OHCI_ISO_XMIT_INT_MASK_SET, OHCI_ISO_XMIT_INT_MASK_CLEAR:
+        read_value = {{(32 - N_IT) {1'b0}}, iso_xmit_mask_reg};
+        OHCI_ISO_RECV_INT_EVENT_SET: read_value = {{(32 - N_IR) {1'b0}}, iso_recv_event_reg};
+        OHCI_ISO_RECV_INT_EVENT_CLEAR:
+        read_value = {{(32 - N_IR) {1'b0}}, iso_recv_event_reg & iso_recv_mask_reg};
+        OHCI_ISO_RECV_INT_MASK_SET, OHCI_ISO_RECV_INT_MASK_CLEAR:
+        read_value = {{(32 - N_IR) {1'b0}}, iso_recv_mask_reg};
+        OHCI_LINK_CONTROL_SET, OHCI_LINK_CONTROL_CLEAR: read_value = link_control_reg;
+        OHCI_NODE_ID: read_value = node_id_value;
+        OHCI_ISOCHRONOUS_CYCLE_TIMER: read_value = timer_i;
+        default: read_value = 32'd0;
+      endcase
+    end
+  end
+
+  // ---- AXI4-Lite handshakes ----
+  always @(posedge clk) begin
+    if (rst) begin
+      awready_reg <= 1'b0;
+      bvalid_reg <= 1'b0;
+      arready_reg <= 1'b0;
+      rvalid_reg <= 1'b0;
+      rdata_reg <= 32'd0;
+    end else begin
+      if (s_axil_bready) bvalid_reg <= 1'b0;
+      if (write_fire) begin
+        awready_reg <= 1'b0;
+        bvalid_reg <= 1'b1;
+      end else if (!awready_reg && s_axil_awvalid && s_axil_wvalid && (!bvalid_reg || s_axil_bready))
+        awready_reg <= 1'b1;
+
+      if (s_axil_rready) rvalid_reg <= 1'b0;
+      if (read_fire) begin
+        arready_reg <= 1'b0;
+        rvalid_reg <= 1'b1;
+        rdata_reg <= read_value;
+      end else if (!arready_reg && s_axil_arvalid && (!rvalid_reg || s_axil_rready))
+        arready_reg <= 1'b1;
+    end
+  end
+
+  // ---- soft reset sequencer ----
+  always @(posedge clk) begin
+    if (rst) soft_reset_count_reg <= 3'd0;
+    else if (soft_reset_active) soft_reset_count_reg <= soft_reset_count_reg - 3'd1;
+    else if (write_fire && waddr == OHCI_HC_CONTROL_SET && wbits[OHCI_HC_CONTROL_SOFT_RESET])
+      soft_reset_count_reg <= SOFT_RESET_CLKS[2:0];
+  end
+
+  // ---- register writes and hardware events ----
+  always @(posedge clk) begin
+    it_wr_reg <= 1'b0;
+    timer_write_reg <= 1'b0;
+    if (core_rst) begin
+      hc_control_reg <= 32'd0;
+      int_event_reg <= 32'd0;
+      int_mask_reg <= 32'd0;
+      iso_xmit_event_reg <= {N_IT{1'b0}};
+      iso_xmit_mask_reg <= {N_IT{1'b0}};
+      iso_recv_event_reg <= {N_IR{1'b0}};
+      iso_recv_mask_reg <= {N_IR{1'b0}};
+      multi_chan_hi_reg <= 32'd0;
+      multi_chan_lo_reg <= 32'd0;
+      link_control_reg <= 32'd0;
+      bus_number_reg <= BUS_NUMBER_LOCAL;
+      irq_reg <= 1'b0;
+      it_wr_ctx_reg <= {CTX_W{1'b0}};
+      it_wr_sel_reg <= 2'd0;
+      it_wr_data_reg <= 32'd0;
+      timer_write_data_reg <= 32'd0;
+    end else begin
+      if (write_fire) begin
+        if (w_in_it) begin
+          it_wr_reg <= 1'b1;
+          it_wr_ctx_reg <= w_it_ctx;
+          it_wr_sel_reg <= w_it_reg[3:2];
+          // CommandPtr is a plain register: bytes not strobed keep their value.
+          it_wr_data_reg <= w_it_reg == OHCI_COMMAND_PTR[3:0] ?
+              (it_command_ptr_current & ~strb_mask) | wbits : wbits;
+        end else begin
+          case (waddr)
+            OHCI_HC_CONTROL_SET: hc_control_reg <= hc_control_reg | (wbits & HC_CONTROL_STORED);
+            OHCI_HC_CONTROL_CLEAR: hc_control_reg <= hc_control_reg & ~wbits;
+            OHCI_IR_MULTI_CHAN_MASK_HI_SET: multi_chan_hi_reg <= multi_chan_hi_reg | wbits;
+            OHCI_IR_MULTI_CHAN_MASK_HI_CLEAR: multi_chan_hi_reg <= multi_chan_hi_reg & ~wbits;
+            OHCI_IR_MULTI_CHAN_MASK_LO_SET: multi_chan_lo_reg <= multi_chan_lo_reg | wbits;
+            OHCI_IR_MULTI_CHAN_MASK_LO_CLEAR: multi_chan_lo_reg <= multi_chan_lo_reg & ~wbits;
+            OHCI_INT_MASK_SET: int_mask_reg <= int_mask_reg | wbits;
+            OHCI_INT_MASK_CLEAR: int_mask_reg <= int_mask_reg & ~wbits;
+            OHCI_ISO_XMIT_INT_MASK_SET: iso_xmit_mask_reg <= iso_xmit_mask_reg | wbits[N_IT-1:0];
+            OHCI_ISO_XMIT_INT_MASK_CLEAR: iso_xmit_mask_reg <= iso_xmit_mask_reg & ~wbits[N_IT-1:0];
+            OHCI_ISO_RECV_INT_MASK_SET: iso_recv_mask_reg <= iso_recv_mask_reg | wbits[N_IR-1:0];
+            OHCI_ISO_RECV_INT_MASK_CLEAR: iso_recv_mask_reg <= iso_recv_mask_reg & ~wbits[N_IR-1:0];
+            OHCI_LINK_CONTROL_SET:
+            link_control_reg <= link_control_reg | (wbits & LINK_CONTROL_STORED);
+            OHCI_LINK_CONTROL_CLEAR: link_control_reg <= link_control_reg & ~wbits;
+            OHCI_NODE_ID: begin
+              if (s_axil_wstrb[1]) bus_number_reg[9:2] <= s_axil_wdata[15:8];
+              if (s_axil_wstrb[0]) bus_number_reg[1:0] <= s_axil_wdata[7:6];
+            end
+            OHCI_ISOCHRONOUS_CYCLE_TIMER: begin
+              timer_write_reg <= 1'b1;
+              timer_write_data_reg <= (timer_i & ~strb_mask) | wbits;
+            end
+            default: ;
+          endcase
+        end
+      end
+
+      // Event registers: a hardware event in the same clk as a software clear stays set.
+      int_event_reg <= ((write_fire && waddr == OHCI_INT_EVENT_SET) ?
+                        int_event_reg | (wbits & ~INT_EVENT_DERIVED) :
+                        (write_fire && waddr == OHCI_INT_EVENT_CLEAR) ?
+                        int_event_reg & ~wbits : int_event_reg) |
+                       ({31'd0, cycle_synch_i} << OHCI_INT_EVENT_CYCLE_SYNCH) |
+                       ({31'd0, cycle_64_seconds_i} << OHCI_INT_EVENT_CYCLE_64_SECONDS) |
+                       ({31'd0, cycle_lost_i} << OHCI_INT_EVENT_CYCLE_LOST) |
+                       ({31'd0, unrecoverable_i} << OHCI_INT_EVENT_UNRECOVERABLE_ERROR);
+      iso_xmit_event_reg <= ((write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_SET) ?
+                             iso_xmit_event_reg | wbits[N_IT-1:0] :
+                             (write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_CLEAR) ?
+                             iso_xmit_event_reg & ~wbits[N_IT-1:0] : iso_xmit_event_reg) |
+                            it_int_event_i;
+      iso_recv_event_reg <= (write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_SET) ?
+                            iso_recv_event_reg | wbits[N_IR-1:0] :
+                            (write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_CLEAR) ?
+                            iso_recv_event_reg & ~wbits[N_IR-1:0] : iso_recv_event_reg;
+
+      irq_reg <= int_mask_reg[OHCI_INT_MASK_MASTER_INT_ENABLE] &&
+                 |(int_event_value[30:0] & int_mask_reg[30:0]);
+    end
+  end
+
+  assign s_axil_awready = awready_reg;
+  assign s_axil_wready = awready_reg;
+  assign s_axil_bresp = AXI_RESP_OKAY;
+  assign s_axil_bvalid = bvalid_reg;
+  assign s_axil_arready = arready_reg;
+  assign s_axil_rdata = rdata_reg;
+  assign s_axil_rresp = AXI_RESP_OKAY;
+  assign s_axil_rvalid = rvalid_reg;
+  assign core_rst_o = core_rst;
+  assign lps_o = hc_control_reg[OHCI_HC_CONTROL_LPS];
+  assign link_enable_o = link_enable;
+  assign cycle_timer_enable_o = link_control_reg[OHCI_LINK_CONTROL_CYCLE_TIMER_ENABLE];
+  assign cycle_master_o = link_control_reg[OHCI_LINK_CONTROL_CYCLE_MASTER];
+  assign source_id_o = {bus_number_reg, 6'd0};
+  assign timer_write_o = timer_write_reg;
+  assign timer_write_data_o = timer_write_data_reg;
+  assign it_wr_o = it_wr_reg;
+  assign it_wr_ctx_o = it_wr_ctx_reg;
+  assign it_wr_sel_o = it_wr_sel_reg;
+  assign it_wr_data_o = it_wr_data_reg;
+  assign irq_o = irq_reg;
+endmodule
+`resetall
