@@ -1,0 +1,136 @@
+// A fake controller for the firmware unit tests: a register file with OHCI Set/Clear semantics
+// for the isochronous registers, byte-vector DMA memory, and a log of every access in order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "ohci/hal.hpp"
+#include "ohci/regmap.hpp"
+
+namespace ohci::fw::test {
+
+// How the fake controller behaves; the defaults are a well-behaved 4 IT / 4 IR controller.
+struct FakeConfig {
+  static constexpr std::uint32_t kNever = std::numeric_limits<std::uint32_t>::max();
+
+  std::uint32_t version = 0x00010010;
+  std::uint32_t it_contexts = 0xF;  // bits that exist in IsoXmitIntMask
+  std::uint32_t ir_contexts = 0xF;
+  // HCControl reads that still show softReset after it was set (kNever: it never clears).
+  std::uint32_t soft_reset_reads = 2;
+  // ContextControl reads that still show active after run was cleared (kNever: never stops).
+  std::uint32_t stop_reads = 1;
+  std::uint32_t node_number = 3;
+  std::uint32_t cycle_timer = 0;
+};
+
+// The OHCI register window as the tests need it. Offsets it does not model read 0 and ignore
+// writes, as the real window does.
+class FakeRegisters {
+ public:
+  explicit FakeRegisters(const FakeConfig& config) : config_(config) {}
+
+  std::uint32_t read(std::uint32_t offset);
+  void write(std::uint32_t offset, std::uint32_t value);
+
+  // Hardware-side hooks.
+  void raise_events(std::uint32_t bits) { int_event_ |= bits; }
+  void raise_iso_xmit_events(std::uint32_t bits) { iso_xmit_event_ |= bits & config_.it_contexts; }
+  void set_context_control(std::uint32_t n, std::uint32_t value) { it_.at(n).control = value; }
+
+  std::uint32_t hc_control() const { return hc_control_; }
+  std::uint32_t int_mask() const { return int_mask_; }
+  std::uint32_t int_event() const { return int_event_; }
+  std::uint32_t link_control() const { return link_control_; }
+  std::uint32_t iso_xmit_mask() const { return iso_xmit_mask_; }
+  std::uint32_t iso_xmit_event() const { return iso_xmit_event_; }
+  std::uint32_t iso_recv_mask() const { return iso_recv_mask_; }
+  std::uint32_t context_control(std::uint32_t n) const { return it_.at(n).control; }
+  std::uint32_t command_ptr(std::uint32_t n) const { return it_.at(n).command_ptr; }
+
+ private:
+  struct ItContextState {
+    std::uint32_t control = 0;
+    std::uint32_t command_ptr = 0;
+    std::uint32_t stop_reads_left = 0;
+  };
+
+  std::uint32_t read_hc_control();
+  std::uint32_t int_event_value() const;
+  std::uint32_t read_context(std::uint32_t n, std::uint32_t reg);
+  void write_context(std::uint32_t n, std::uint32_t reg, std::uint32_t value);
+  void soft_reset();
+
+  FakeConfig config_;
+  std::uint32_t hc_control_ = 0;
+  std::uint32_t soft_reset_reads_left_ = 0;
+  std::uint32_t int_event_ = 0;
+  std::uint32_t int_mask_ = 0;
+  std::uint32_t iso_xmit_event_ = 0;
+  std::uint32_t iso_xmit_mask_ = 0;
+  std::uint32_t iso_recv_event_ = 0;
+  std::uint32_t iso_recv_mask_ = 0;
+  std::uint32_t link_control_ = 0;
+  std::vector<ItContextState> it_ = std::vector<ItContextState>(regs::kContextsMax);
+};
+
+// One thing the firmware did, in order.
+struct Access {
+  enum class Kind { kRead, kWrite, kBarrier };
+  Kind kind;
+  std::uint32_t offset = 0;  // register offset (reads and writes)
+  std::uint32_t value = 0;   // value read or written
+  // The DMA memory quadlet at FakeHal::watch_address at the time of the access.
+  std::optional<std::uint32_t> watched;
+
+  friend bool operator==(const Access& a, const Access& b) {
+    return a.kind == b.kind && a.offset == b.offset && a.value == b.value;
+  }
+};
+
+Access read_of(std::uint32_t offset, std::uint32_t value);
+Access write_of(std::uint32_t offset, std::uint32_t value);
+Access barrier();
+
+class FakeHal : public Hal {
+ public:
+  static constexpr std::uint32_t kMemoryBase = 0x00100000;
+  static constexpr std::size_t kMemoryBytes = 64 * 1024;
+
+  explicit FakeHal(const FakeConfig& config = {}) : registers(config) {}
+
+  std::uint32_t read32(std::uint32_t offset) override;
+  void write32(std::uint32_t offset, std::uint32_t value) override;
+  std::optional<DmaRegion> dma_alloc(std::size_t bytes, std::size_t alignment) override;
+  void dma_free(const DmaRegion& region) override;
+  void write_barrier() override;
+  void attach_interrupt(std::function<void()> isr) override { isr_ = std::move(isr); }
+
+  // The accesses of one kind, in order.
+  std::vector<Access> writes() const;
+  std::vector<Access> reads() const;
+  // The quadlet of DMA memory at `bus_address`, little-endian.
+  std::uint32_t memory_quadlet(std::uint32_t bus_address) const;
+
+  FakeRegisters registers;
+  std::vector<Access> log;
+  std::vector<DmaRegion> freed;
+  std::optional<std::uint32_t> watch_address;  // recorded with every access when set
+  bool fail_allocations = false;
+  // Every DmaRegion handed out is shifted by this many bytes (to test misaligned Hals).
+  std::size_t misalign_by = 0;
+
+ private:
+  void record(Access access);
+
+  std::vector<std::byte> memory_ = std::vector<std::byte>(kMemoryBytes);
+  std::size_t next_free_ = 0;
+  std::function<void()> isr_;
+};
+
+}  // namespace ohci::fw::test
