@@ -1,0 +1,123 @@
+#include "ohci/it_block.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace ohci::fw {
+namespace {
+
+constexpr std::size_t kQuadletsPerUnit = kDescriptorBytes / 4;
+constexpr std::size_t kBranchQuadlet = 2;  // of a descriptor
+constexpr std::size_t kStatusQuadlet = 3;
+
+// A block's quadlets, assembled completely before any of them is written to DMA memory.
+class BlockImage {
+ public:
+  void append(std::span<const std::uint32_t> quadlets) {
+    std::copy(quadlets.begin(), quadlets.end(), quadlets_.begin() + static_cast<long>(used_));
+    used_ += quadlets.size();
+  }
+
+  Status write_to(DmaBuffer& buffer, std::size_t offset) const {
+    for (std::size_t i = 0; i < used_; ++i) {
+      const Status status = buffer.write_quadlet(offset + 4 * i, quadlets_[i]);
+      if (!succeeded(status)) return status;
+    }
+    return Status::Success;
+  }
+
+ private:
+  std::array<std::uint32_t, kMaxBlockZ * kQuadletsPerUnit> quadlets_{};
+  std::size_t used_ = 0;
+};
+
+// The block's bus address, once its place in the buffer has been checked.
+Result<std::uint32_t> place_block(const DmaBuffer& buffer, std::size_t offset, std::uint32_t z) {
+  if (buffer.empty()) return Status::InvalidParameter;
+  if (!buffer.contains(offset, z * kDescriptorBytes)) return Status::BufferTooSmall;
+  const Result<std::uint32_t> address = buffer.bus_address_of(offset);
+  if (!address || *address % kDescriptorBytes != 0) return Status::InvalidParameter;
+  return *address;
+}
+
+// The block whose branch and status words are in descriptor unit `unit`.
+ItBlock block_at(std::uint32_t address, std::uint32_t z, std::size_t offset, std::size_t unit) {
+  const std::size_t descriptor = offset + unit * kDescriptorBytes;
+  return ItBlock{BlockRef{address, z}, offset, descriptor + 4 * kBranchQuadlet,
+                 descriptor + 4 * kStatusQuadlet};
+}
+
+bool valid_payload(std::span<const PayloadPiece> payload, std::uint32_t& data_length) {
+  std::uint32_t total = 0;
+  for (const PayloadPiece& piece : payload) {
+    if (piece.length == 0 || piece.length > kMaxDataLength) return false;
+    total += piece.length;  // at most 6 pieces of 0xFFFF: no overflow
+    if (total > kMaxDataLength) return false;
+  }
+  data_length = total;
+  return true;
+}
+
+}  // namespace
+
+Result<ItBlock> write_packet_block(DmaBuffer& buffer, std::size_t offset, const ItPacket& packet,
+                                   BlockRef next, std::optional<BlockRef> skip) {
+  const std::uint32_t z = packet_block_z(packet.payload.size());
+  if (z == 0) return Status::InvalidParameter;
+  const Result<std::uint32_t> address = place_block(buffer, offset, z);
+  if (!address) return address.status();
+  std::uint32_t data_length = 0;
+  if (!valid_payload(packet.payload, data_length)) return Status::InvalidParameter;
+
+  BlockImage image;
+  if (packet.payload.empty()) {
+    const Result<ImmediateDescriptor> last =
+        encode_output_last_immediate(packet.header, packet.interrupt, next);
+    if (!last) return last.status();
+    image.append(*last);
+    const Status status = image.write_to(buffer, offset);
+    if (!succeeded(status)) return status;
+    return block_at(*address, z, offset, 0);  // branch and status in its first 16 bytes
+  }
+
+  const Result<ImmediateDescriptor> header = encode_output_more_immediate(
+      packet.header, data_length, skip.value_or(BlockRef{*address, z}));
+  if (!header) return header.status();
+  image.append(*header);
+  for (const PayloadPiece& piece : packet.payload.first(packet.payload.size() - 1)) {
+    const Result<Descriptor> more = encode_output_more(piece.address, piece.length);
+    if (!more) return more.status();
+    image.append(*more);
+  }
+  const PayloadPiece& final_piece = packet.payload.back();
+  const Result<Descriptor> last =
+      encode_output_last(final_piece.address, final_piece.length, packet.interrupt, next);
+  if (!last) return last.status();
+  image.append(*last);
+
+  const Status status = image.write_to(buffer, offset);
+  if (!succeeded(status)) return status;
+  return block_at(*address, z, offset, z - 1);
+}
+
+Result<ItBlock> write_skip_cycle_block(DmaBuffer& buffer, std::size_t offset, BlockRef next,
+                                       regs::DescInterrupt interrupt) {
+  constexpr std::uint32_t kZ = 1;
+  const Result<std::uint32_t> address = place_block(buffer, offset, kZ);
+  if (!address) return address.status();
+  const Result<Descriptor> skip = encode_skip_cycle(interrupt, next);
+  if (!skip) return skip.status();
+  BlockImage image;
+  image.append(*skip);
+  const Status status = image.write_to(buffer, offset);
+  if (!succeeded(status)) return status;
+  return block_at(*address, kZ, offset, 0);
+}
+
+Result<ItCompletion> read_completion(const DmaBuffer& buffer, const ItBlock& block) {
+  const Result<std::uint32_t> quadlet = buffer.read_quadlet(block.status_offset);
+  if (!quadlet) return quadlet.status();
+  return decode_completion(*quadlet);
+}
+
+}  // namespace ohci::fw
