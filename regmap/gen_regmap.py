@@ -32,7 +32,7 @@ import tempfile
 import textwrap
 
 from systemrdl import RDLCompileError, RDLCompiler
-from systemrdl.node import AddrmapNode, FieldNode, RegfileNode, RegNode
+from systemrdl.node import FieldNode, RegfileNode, RegNode
 from systemrdl.rdltypes import AccessType, OnWriteType
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
