@@ -1,0 +1,70 @@
+#include "node.hpp"
+
+#include <sstream>
+
+#include "Vohci_core.h"
+#include "verilated.h"
+
+namespace ohci::sim {
+
+Node::Node(VerilatedContext& context, std::string name, const NodeConfig& config, EventLog& log)
+    : name_(std::move(name)),
+      config_(config),
+      log_(log),
+      core_(std::make_unique<Vohci_core>(&context, name_.c_str())),
+      memory_(config.memory_base, config.memory_size),
+      dma_port_(std::make_unique<AxiMemorySlave<Vohci_core>>(memory_, config.dma)),
+      register_bus_(std::make_unique<AxilMaster<Vohci_core>>(config.register_timeout_cycles)),
+      phy_(std::make_unique<PhyModel<Vohci_core>>(config.phy)) {
+  dma_port_->set_on_write([this](const AxiWriteRecord& record) {
+    std::ostringstream detail;
+    detail << "0x" << std::hex << record.address << " <- 0x" << record.data.front();
+    log_.add(record.cycle, name_, EventKind::DmaWrite, detail.str());
+  });
+  phy_->set_on_packet([this](const WirePacket& packet) {
+    std::ostringstream detail;
+    detail << packet.bytes.size() << " bytes at S" << (100u << packet.speed);
+    log_.add(packet.first_data_edge, name_, EventKind::PacketOnWire, detail.str());
+  });
+  core_->rst = 1;
+  core_->clk = 0;
+}
+
+Node::~Node() {
+  core_->final();
+}
+
+void Node::drive() {
+  dma_port_->drive(*core_);
+  register_bus_->drive(*core_);
+  phy_->drive(*core_);
+}
+
+void Node::sample(std::uint64_t cycle) {
+  dma_port_->sample(*core_, cycle);
+  register_bus_->sample(*core_, cycle);
+  phy_->sample(*core_, cycle);
+}
+
+void Node::service_interrupt(std::uint64_t cycle_after_edge) {
+  const std::uint64_t edge = cycle_after_edge - 1;
+  const bool irq = core_->irq;
+  if (irq && !irq_high_) {
+    irq_high_ = true;
+    irq_raised_edge_ = edge;
+    log_.add(edge, name_, EventKind::IrqRaised);
+  } else if (!irq && irq_high_) {
+    irq_high_ = false;
+    log_.add(edge, name_, EventKind::IrqDropped);
+  }
+  // One CPU per node: no nesting, and an interrupt is taken between register accesses.
+  if (!irq_high_ || !isr_ || in_isr_ || register_bus_->busy()) return;
+  if (edge < irq_raised_edge_ + config_.interrupt_latency_cycles) return;
+  in_isr_ = true;
+  log_.add(edge, name_, EventKind::IsrEntered);
+  isr_();
+  log_.add(edge, name_, EventKind::IsrReturned);
+  in_isr_ = false;
+}
+
+}  // namespace ohci::sim

@@ -1,0 +1,73 @@
+// One simulated controller: the Verilated ohci_core with its host memory behind an AXI4 slave,
+// the AXI4-Lite register-bus master through which firmware reaches it, and its PHY.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "axi_memory.hpp"
+#include "axil_master.hpp"
+#include "event_log.hpp"
+#include "host_memory.hpp"
+#include "phy_model.hpp"
+
+class Vohci_core;
+class VerilatedContext;
+
+namespace ohci::sim {
+
+struct NodeConfig {
+  std::uint32_t memory_base = 0x0000'0000;
+  std::uint32_t memory_size = 16u << 20;
+  AxiMemoryConfig dma{};                   // latency, back-pressure, seed of the host memory port
+  PhyConfig phy{};                         // arbitration delay of the PHY
+  unsigned register_timeout_cycles = 256;  // a register access with no response gives up
+  // Cycles from the clk edge at which irq is first seen high to the call of the firmware's
+  // interrupt service routine: 0 is an ideal CPU (the ISR's first register access starts in
+  // the next cycle); about 49 models a 1 us interrupt entry.
+  unsigned interrupt_latency_cycles = 0;
+};
+
+class Node {
+ public:
+  Node(VerilatedContext& context, std::string name, const NodeConfig& config, EventLog& log);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  const std::string& name() const { return name_; }
+  const NodeConfig& config() const { return config_; }
+  Vohci_core& core() { return *core_; }
+  HostMemory& memory() { return memory_; }
+  AxiMemorySlave<Vohci_core>& dma_port() { return *dma_port_; }
+  AxilMaster<Vohci_core>& register_bus() { return *register_bus_; }
+  PhyModel<Vohci_core>& phy() { return *phy_; }
+
+  // The clocking discipline of World::step().
+  void drive();
+  void sample(std::uint64_t cycle);
+
+  // Firmware side.
+  void attach_interrupt(std::function<void()> isr) { isr_ = std::move(isr); }
+  bool in_interrupt() const { return in_isr_; }
+  // Called by the World after every rising edge `cycle_after_edge - 1`.
+  void service_interrupt(std::uint64_t cycle_after_edge);
+
+ private:
+  std::string name_;
+  NodeConfig config_;
+  EventLog& log_;
+  std::unique_ptr<Vohci_core> core_;
+  HostMemory memory_;
+  std::unique_ptr<AxiMemorySlave<Vohci_core>> dma_port_;
+  std::unique_ptr<AxilMaster<Vohci_core>> register_bus_;
+  std::unique_ptr<PhyModel<Vohci_core>> phy_;
+  std::function<void()> isr_;
+  bool irq_high_ = false;
+  std::uint64_t irq_raised_edge_ = 0;
+  bool in_isr_ = false;
+};
+
+}  // namespace ohci::sim

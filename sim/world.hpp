@@ -1,0 +1,76 @@
+// The co-simulation kernel: nodes (Verilated ohci_core + host memory + register bus + PHY),
+// one clk cycle counter for all of them, waveform tracing, the event log, and interrupt
+// delivery to firmware at the exact cycle the line is seen high.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "event_log.hpp"
+#include "node.hpp"
+
+class VerilatedContext;
+class VerilatedFstC;
+
+namespace ohci::sim {
+
+// Which cycles a trace covers: [first_cycle, last_cycle], both inclusive.
+struct TraceWindow {
+  std::uint64_t first_cycle = 0;
+  std::uint64_t last_cycle = UINT64_MAX;
+};
+
+class World {
+ public:
+  // Time in the trace: clk is 49.152 MHz, represented as a period of 20346 ps (the nearest
+  // even number of ps), the falling half at 2*cycle*10173 ps and the rising edge at
+  // (2*cycle+1)*10173 ps.
+  static constexpr std::uint64_t kHalfPeriodPs = 10173;
+  static constexpr double kClkHz = 49.152e6;
+
+  World();
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Adds a node; the name is its scope in the trace. Nodes are added before the first step.
+  Node& add_node(const std::string& name, const NodeConfig& config = {});
+  Node& node(std::size_t index) { return *nodes_.at(index); }
+  std::size_t node_count() const { return nodes_.size(); }
+
+  // The number of the next rising clk edge (0 before the first step).
+  std::uint64_t cycle() const { return cycle_; }
+
+  // Holds rst high for `cycles` clk edges on every node.
+  void reset(unsigned cycles = 4);
+  // One clk cycle for every node: drive inputs, falling half, sample, rising edge; then
+  // interrupts are delivered.
+  void step();
+  void run(std::uint64_t cycles);
+  // Steps until `done` returns true (checked after every cycle) or `max_cycles` pass.
+  // Returns whether `done` became true.
+  bool run_until(const std::function<bool()>& done, std::uint64_t max_cycles);
+
+  // FST waveform of every node (scopes named after the nodes) over a cycle window.
+  void open_trace(const std::string& path, TraceWindow window = {});
+  void close_trace();
+
+  EventLog& log() { return log_; }
+
+ private:
+  void dump(std::uint64_t time_ps);
+  void deliver_interrupts();
+
+  std::unique_ptr<VerilatedContext> context_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::unique_ptr<VerilatedFstC> trace_;
+  TraceWindow trace_window_;
+  std::uint64_t cycle_ = 0;
+  EventLog log_;
+};
+
+}  // namespace ohci::sim

@@ -1,0 +1,76 @@
+// The register window as software first meets it (reference/ohci-isoch.md 1).
+#include "cosim_fixture.hpp"
+#include "ohci/regmap.hpp"
+
+namespace ohci::tb {
+namespace {
+
+using RegisterWindow = CosimTest;
+
+TEST_F(RegisterWindow, VersionReadsAsOhci11WithoutGuidRom) {
+  // [23:16] version 0x01, [7:0] revision 0x10, GUID_ROM (bit 24) clear.
+  EXPECT_EQ(hal_.read32(regs::kVersion), 0x0001'0010u);
+  EXPECT_EQ(hal_.last_access_cycles(), kRegisterAccessCycles);
+}
+
+TEST_F(RegisterWindow, ContextCountsAreDiscoveredByWritingOnesToTheMasks) {
+  // As Linux does: write all ones to IsoXmit/IsoRecvIntMaskSet, read back, then clear.
+  hal_.write32(regs::kIsoXmitIntMaskSet, 0xFFFF'FFFFu);
+  EXPECT_EQ(hal_.last_access_cycles(), kRegisterAccessCycles);
+  EXPECT_EQ(hal_.read32(regs::kIsoXmitIntMaskSet), 0xFu);  // N_IT = 4
+  hal_.write32(regs::kIsoRecvIntMaskSet, 0xFFFF'FFFFu);
+  EXPECT_EQ(hal_.read32(regs::kIsoRecvIntMaskSet), 0xFu);  // N_IR = 4
+  hal_.write32(regs::kIsoXmitIntMaskClear, 0xFFFF'FFFFu);
+  EXPECT_EQ(hal_.read32(regs::kIsoXmitIntMaskSet), 0u);
+  auto result = controller_.bring_up();
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.value().contexts.it_count(), 4u);
+  EXPECT_EQ(result.value().contexts.ir_count(), 4u);
+}
+
+TEST_F(RegisterWindow, UnimplementedOffsetsReadZeroAndIgnoreWrites) {
+  // GUID ROM, SelfID, bandwidth, AT/AR blocks, IT blocks past N_IT, IR blocks (not yet built),
+  // and the last quadlet of the window.
+  for (std::uint32_t offset : {0x004u, 0x064u, 0x0B0u, 0x0DCu, 0x100u, 0x180u, 0x1ECu, 0x240u,
+                               0x24Cu, 0x3F0u, 0x400u, 0x7FCu}) {
+    hal_.write32(offset, 0xFFFF'FFFFu);
+    EXPECT_EQ(hal_.last_access_cycles(), kRegisterAccessCycles) << std::hex << offset;
+    EXPECT_EQ(hal_.read32(offset), 0u) << std::hex << offset;
+    EXPECT_EQ(hal_.last_access_cycles(), kRegisterAccessCycles) << std::hex << offset;
+  }
+}
+
+TEST_F(RegisterWindow, ReadingIntEventClearReturnsEventAndMask) {
+  // softInterrupt (29) and cycleTooLong (25) set by software; only 29 unmasked.
+  hal_.write32(regs::kIntEventSet, (1u << 29) | (1u << 25));
+  hal_.write32(regs::kIntMaskSet, 1u << 29);
+  EXPECT_EQ(hal_.read32(regs::kIntEventSet), (1u << 29) | (1u << 25));
+  EXPECT_EQ(hal_.read32(regs::kIntEventClear), 1u << 29);
+  hal_.write32(regs::kIntEventClear, 1u << 29);
+  EXPECT_EQ(hal_.read32(regs::kIntEventSet), 1u << 25);
+}
+
+TEST_F(RegisterWindow, IrqIsMasterIntEnableAndAnUnmaskedEvent) {
+  hal_.write32(regs::kIntEventSet, 1u << 29);
+  hal_.write32(regs::kIntMaskSet, 1u << 29);
+  world_.run(2);
+  EXPECT_EQ(node_.core().irq, 0) << "masterIntEnable is clear";
+  hal_.write32(regs::kIntMaskSet, regs::int_mask::kMasterIntEnable.mask());
+  world_.run(2);
+  EXPECT_EQ(node_.core().irq, 1);
+  hal_.write32(regs::kIntEventClear, 1u << 29);
+  world_.run(2);
+  EXPECT_EQ(node_.core().irq, 0);
+}
+
+TEST_F(RegisterWindow, SoftResetSelfClearsAndRestoresPowerOnValues) {
+  hal_.write32(regs::kIntMaskSet, 0x8000'0000u);
+  hal_.write32(regs::kHcControlSet, 1u << 16);
+  EXPECT_NE(hal_.read32(regs::kHcControlSet) & (1u << 16), 0u) << "still resetting";
+  world_.run(4);
+  EXPECT_EQ(hal_.read32(regs::kHcControlSet) & (1u << 16), 0u);
+  EXPECT_EQ(hal_.read32(regs::kIntMaskSet), 0u);
+}
+
+}  // namespace
+}  // namespace ohci::tb
