@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <string>
 
+#include "ohci/regmap.hpp"
+
 namespace ohci::tb {
 
-CosimTest::CosimTest() : node_(world_.add_node("node0")), hal_(world_, node_), controller_(hal_) {}
+CosimTest::CosimTest(const sim::NodeConfig& config)
+    : node_(world_.add_node("node0", config)), hal_(world_, node_), controller_(hal_) {}
 
 CosimTest::~CosimTest() = default;
 
@@ -32,6 +35,59 @@ void CosimTest::bring_up(std::uint32_t interrupts) {
   auto result =
       controller_.bring_up(fw::BringUpConfig{.cycle_master = true, .interrupts = interrupts});
   ASSERT_TRUE(result.ok()) << fw::to_string(result.status());
+}
+
+void CosimTest::set_cycle_timer(std::uint32_t seconds, std::uint32_t count, std::uint32_t offset) {
+  hal_.write32(regs::kIsochronousCycleTimer, seconds << 25 | count << 12 | offset);
+}
+
+std::vector<CosimTest::SentPacket> CosimTest::iso_packets_on_wire() const {
+  std::vector<SentPacket> sent;
+  std::uint32_t cycle = 0;
+  bool cycle_known = false;
+  for (const sim::WirePacket& wire : node_.phy().packets()) {
+    const int tcode = sim::tcode_of(wire.bytes);
+    if (tcode == 0x8) {
+      const sim::CycleStartPacket start = sim::parse_cycle_start(wire.bytes);
+      EXPECT_TRUE(start.error.empty()) << start.error;
+      EXPECT_TRUE(start.header_crc_ok) << "cycle start header CRC";
+      cycle = (start.cycle_time >> 25 & 0x7u) << 13 | (start.cycle_time >> 12 & 0x1FFFu);
+      cycle_known = true;
+    } else {
+      EXPECT_TRUE(cycle_known) << "an isochronous packet before any cycle start";
+      sent.push_back(SentPacket{cycle, sim::parse_iso_packet(wire.bytes), wire});
+    }
+  }
+  return sent;
+}
+
+std::size_t CosimTest::iso_packet_count() const {
+  std::size_t count = 0;
+  for (const sim::WirePacket& wire : node_.phy().packets())
+    count += sim::tcode_of(wire.bytes) != 0x8;
+  return count;
+}
+
+bool CosimTest::run_until_iso_packets(std::size_t count, std::uint64_t max_cycles) {
+  return world_.run_until([&] { return iso_packet_count() >= count; }, max_cycles);
+}
+
+void CosimTest::fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet,
+                             std::size_t length) {
+  for (std::size_t i = 0; i < length; ++i)
+    buffer.bytes()[offset + i] = std::byte{payload_byte(packet, i)};
+}
+
+std::vector<std::uint8_t> CosimTest::expected_payload(unsigned packet, std::size_t length) {
+  std::vector<std::uint8_t> bytes(length);
+  for (std::size_t i = 0; i < length; ++i) bytes[i] = payload_byte(packet, i);
+  return bytes;
+}
+
+fw::DmaBuffer CosimTest::allocate(std::size_t bytes) {
+  auto buffer = fw::DmaBuffer::allocate(hal_, bytes, 16);
+  EXPECT_TRUE(buffer.ok());
+  return std::move(buffer.value());
 }
 
 }  // namespace ohci::tb

@@ -6,10 +6,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "Vohci_core.h"
 #include "cosim_hal.hpp"
+#include "ieee1394_packet.hpp"
 #include "ohci/controller.hpp"
+#include "ohci/dma_buffer.hpp"
+#include "ohci/it_block.hpp"
+#include "ohci/it_context.hpp"
 #include "world.hpp"
 
 namespace ohci::tb {
@@ -20,13 +25,40 @@ class CosimTest : public ::testing::Test {
   static constexpr std::uint64_t kClkPerCycle = 6144;        // 3072 offsets at SCLK/2
   static constexpr std::uint64_t kRegisterAccessCycles = 3;  // sim/axil_master.hpp
 
-  CosimTest();
+  // An isochronous packet the PHY saw, with the cycle it was sent in: the
+  // cycleSeconds[2:0]:cycleCount carried by the cycle start before it on the wire.
+  struct SentPacket {
+    std::uint32_t cycle = 0;
+    sim::IsoPacket packet;
+    sim::WirePacket wire;
+  };
+
+  explicit CosimTest(const sim::NodeConfig& config = {});
   ~CosimTest() override;
   void SetUp() override;
   void TearDown() override;
 
   // Controller up as cycle master with the cycle timer running and the given IntMask bits.
-  void bring_up(std::uint32_t interrupts);
+  void bring_up(std::uint32_t interrupts = 0);
+  // Loads the cycle timer (seconds, count, offset).
+  void set_cycle_timer(std::uint32_t seconds, std::uint32_t count, std::uint32_t offset);
+
+  // Every isochronous packet on the wire so far, in order; checks every cycle start's CRC.
+  std::vector<SentPacket> iso_packets_on_wire() const;
+  std::size_t iso_packet_count() const;
+  // Steps until `count` isochronous packets have been on the wire (at most `max_cycles`).
+  bool run_until_iso_packets(std::size_t count, std::uint64_t max_cycles);
+
+  // A recognisable payload: byte i of packet `packet` (no two packets alike).
+  static std::uint8_t payload_byte(unsigned packet, std::size_t index) {
+    return static_cast<std::uint8_t>(packet * 31u + index * 7u + 1u);
+  }
+  // Writes packet `packet`'s payload of `length` bytes at `offset` of `buffer`.
+  static void fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet,
+                           std::size_t length);
+  // The payload `fill_payload` wrote.
+  static std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length);
+  fw::DmaBuffer allocate(std::size_t bytes);
 
   sim::World world_;
   sim::Node& node_;
