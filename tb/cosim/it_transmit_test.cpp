@@ -32,8 +32,8 @@ class ItTransmit : public CosimTest {
  protected:
   explicit ItTransmit(const sim::NodeConfig& config = {}) : CosimTest(config) {}
 
-  static constexpr std::size_t kBlockBytes = 8 * 16;     // room for the largest block
-  static constexpr std::size_t kPayloadStride = 0x1100;  // room for 4096 bytes + misalignment
+  static constexpr std::uint32_t kBlockBytes = 8 * 16;     // room for the largest block
+  static constexpr std::uint32_t kPayloadStride = 0x1100;  // room for 4096 bytes + misalignment
 
   // Writes a chain of packet blocks into `program`, block k at k * kBlockBytes, the last one
   // ending the program (Z = 0). Packet k's payload is packet number `first_number + k`.
@@ -110,7 +110,9 @@ TEST_F(ItTransmit, ThreePacketProgramSendsInThreeConsecutiveCyclesWithTimeStamps
   const std::uint32_t lengths[] = {100, 37, 8};
   for (unsigned k = 0; k < 3; ++k) {
     expect_packet(sent[k], k, lengths[k], header);
-    if (k > 0) EXPECT_EQ(sent[k].cycle, next_cycle(sent[k - 1].cycle)) << k;
+    if (k > 0) {
+      EXPECT_EQ(sent[k].cycle, next_cycle(sent[k - 1].cycle)) << k;
+    }
     auto completion = fw::read_completion(program_, blocks[k]);
     ASSERT_TRUE(completion.ok());
     EXPECT_EQ(completion.value().event(), EventCode::kAckComplete);
@@ -324,10 +326,10 @@ TEST_P(ItTransmitAtSpeed, TwoContextsOnDifferentChannelsSendInTheSameCycle) {
 
 INSTANTIATE_TEST_SUITE_P(Speeds, ItTransmitAtSpeed,
                          ::testing::Values(Speed::kS100, Speed::kS200, Speed::kS400),
-                         [](const auto& info) {
-                           return std::string(info.param == Speed::kS100   ? "S100"
-                                              : info.param == Speed::kS200 ? "S200"
-                                                                           : "S400");
+                         [](const auto& param_info) {
+                           return std::string(param_info.param == Speed::kS100   ? "S100"
+                                              : param_info.param == Speed::kS200 ? "S200"
+                                                                                 : "S400");
                          });
 
 }  // namespace
