@@ -12,6 +12,7 @@
 //     e + 1; the memory is written at edge e, and on_write (if set) is called then.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -57,6 +58,9 @@ class AxiMemorySlave {
       : memory_(memory), config_(config), random_(config.seed) {}
 
   void add_error_range(const AxiErrorRange& range) { errors_.push_back(range); }
+  // The memory is busy from edge `from` to edge `until`: a read accepted in that window returns
+  // its first beat no earlier than edge `until` + 1 (plus its drawn latency).
+  void stall_reads(std::uint64_t from, std::uint64_t until) { stalls_.push_back({from, until}); }
   void clear_error_ranges() { errors_.clear(); }
   void set_on_write(std::function<void(const AxiWriteRecord&)> hook) {
     on_write_ = std::move(hook);
@@ -101,7 +105,11 @@ class AxiMemorySlave {
                ? static_cast<unsigned>(random_() %
                                        (config_.read_latency_max - config_.read_latency_min + 1))
                : 0u);
-      reads_.push_back(ReadBurst{core.m_axi_araddr, core.m_axi_arlen + 1u, 0, edge + 1 + latency});
+      std::uint64_t ready_edge = edge + 1 + latency;
+      for (const auto& [from, until] : stalls_) {
+        if (edge >= from && edge <= until) ready_edge = std::max(ready_edge, until + 1 + latency);
+      }
+      reads_.push_back(ReadBurst{core.m_axi_araddr, core.m_axi_arlen + 1u, 0, ready_edge});
       ++read_bursts_;
     }
     if (driven_rvalid_ && core.m_axi_rready) {
@@ -216,6 +224,7 @@ class AxiMemorySlave {
   AxiMemoryConfig config_;
   std::mt19937_64 random_;
   std::vector<AxiErrorRange> errors_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> stalls_;
   std::function<void(const AxiWriteRecord&)> on_write_;
   std::deque<ReadBurst> reads_;
   std::deque<AxiWriteRecord> writes_;

@@ -176,8 +176,9 @@ int run(const Options& options) {
       options.packets, mismatches, node.phy().violations().size(),
       node.dma_port().violations().size());
   std::printf("simulated %llu clk (%.3f ms of bus time) in %.3f s: %.2f M clk/s\n",
-              static_cast<unsigned long long>(cycles), cycles / sim::World::kClkHz * 1e3, wall,
-              wall > 0 ? cycles / wall / 1e6 : 0.0);
+              static_cast<unsigned long long>(cycles),
+              static_cast<double>(cycles) / sim::World::kClkHz * 1e3, wall,
+              wall > 0 ? static_cast<double>(cycles) / wall / 1e6 : 0.0);
   const bool ok = seen == options.packets && mismatches == 0 && node.phy().violations().empty() &&
                   node.dma_port().violations().empty();
   return ok ? 0 : 1;

@@ -1,6 +1,8 @@
 // Isochronous transmit end to end: descriptor programs in host memory, the IT contexts, the link
 // and the PHY-link pins (reference/ohci-isoch.md 2, 3.1, 3.2, 4.2-4.4).
 #include <array>
+#include <chrono>
+#include <iostream>
 #include <sstream>
 #include <string>
 
@@ -102,8 +104,17 @@ TEST_F(ItTransmit, ThreePacketProgramSendsInThreeConsecutiveCyclesWithTimeStamps
   const auto blocks = write_program(program_, payload_, {{100, 0}, {37, 1}, {8, 3}}, header);
   fw::ItContext context = open_context(0);
   ASSERT_EQ(context.start(blocks[0]), fw::Status::Success);
+  // The simulated clock rate of this run is reported (never asserted: see docs).
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::uint64_t first_edge = world_.cycle();
   ASSERT_TRUE(run_until_iso_packets(3, 4 * kClkPerCycle));
   world_.run(200);  // the last status write-back
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double clk_per_second = static_cast<double>(world_.cycle() - first_edge) / wall;
+  RecordProperty("sim_clk_per_second", std::to_string(static_cast<std::uint64_t>(clk_per_second)));
+  std::cout << "simulated " << world_.cycle() - first_edge << " clk in " << wall * 1e3
+            << " ms: " << clk_per_second / 1e6 << " M clk/s\n";
 
   const auto sent = iso_packets_on_wire();
   ASSERT_EQ(sent.size(), 3u);
