@@ -90,4 +90,10 @@ fw::DmaBuffer CosimTest::allocate(std::size_t bytes) {
   return std::move(buffer.value());
 }
 
+fw::ItContext CosimTest::open_context(std::uint32_t index) {
+  auto context = fw::ItContext::open(hal_, index);
+  EXPECT_TRUE(context.ok()) << fw::to_string(context.status());
+  return std::move(context.value());
+}
+
 }  // namespace ohci::tb

@@ -59,6 +59,14 @@ class CosimTest : public ::testing::Test {
   // The payload `fill_payload` wrote.
   static std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length);
   fw::DmaBuffer allocate(std::size_t bytes);
+  fw::ItContext open_context(std::uint32_t index);
+
+  // The cycle `steps` after `cycle`, both as cycleSeconds[2:0]:cycleCount (time stamp form).
+  static std::uint32_t next_cycle(std::uint32_t cycle, std::uint32_t steps = 1) {
+    std::uint32_t seconds = cycle >> 13, count = (cycle & 0x1FFF) + steps;
+    seconds += count / 8000;
+    return (seconds & 0x7) << 13 | count % 8000;
+  }
 
   sim::World world_;
   sim::Node& node_;

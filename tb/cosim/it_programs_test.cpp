@@ -16,12 +16,6 @@ class ItPrograms : public CosimTest {
  protected:
   static constexpr std::uint32_t kBlockBytes = 8 * 16;
 
-  fw::ItContext open_context(std::uint32_t index) {
-    auto context = fw::ItContext::open(hal_, index);
-    EXPECT_TRUE(context.ok());
-    return std::move(context.value());
-  }
-
   // Packet `number` with one payload piece of `length` bytes at payload offset `at`.
   fw::ItBlock one_piece_block(std::size_t slot, unsigned number, std::uint32_t length,
                               std::uint32_t at, fw::BlockRef next, const fw::IsoHeader& header) {
@@ -44,12 +38,6 @@ class ItPrograms : public CosimTest {
       next = blocks[k].ref;
     }
     return blocks;
-  }
-
-  static std::uint32_t next_cycle(std::uint32_t cycle, std::uint32_t steps = 1) {
-    std::uint32_t seconds = cycle >> 13, count = (cycle & 0x1FFF) + steps;
-    seconds += count / 8000;
-    return (seconds & 0x7) << 13 | count % 8000;
   }
 
   fw::DmaBuffer program_ = allocate(16 * kBlockBytes);

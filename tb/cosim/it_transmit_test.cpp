@@ -61,12 +61,6 @@ class ItTransmit : public CosimTest {
     return blocks;
   }
 
-  fw::ItContext open_context(std::uint32_t index) {
-    auto context = fw::ItContext::open(hal_, index);
-    EXPECT_TRUE(context.ok());
-    return std::move(context.value());
-  }
-
   // Expects packet `number` with `length` bytes on `channel`, intact.
   static void expect_packet(const SentPacket& sent, unsigned number, std::uint32_t length,
                             const fw::IsoHeader& header) {
@@ -82,15 +76,6 @@ class ItTransmit : public CosimTest {
     EXPECT_EQ(sent.packet.payload, expected_payload(number, length)) << "packet " << number;
     EXPECT_EQ(sent.wire.speed, static_cast<unsigned>(header.speed));
     EXPECT_EQ(sent.wire.request, sim::LreqType::IsoReq);
-  }
-
-  // Cycle number arithmetic on cycleSeconds[2:0]:cycleCount values.
-  static std::uint32_t next_cycle(std::uint32_t cycle, std::uint32_t steps = 1) {
-    std::uint32_t seconds = cycle >> 13, count = cycle & 0x1FFF;
-    count += steps;
-    seconds += count / 8000;
-    count %= 8000;
-    return (seconds & 0x7) << 13 | count;
   }
 
   fw::DmaBuffer program_ = allocate(16 * kBlockBytes);
