@@ -97,6 +97,7 @@ class PhyModel {
         if (link_drives) violation(edge, "contention: link drives during the PHY's Idle");
         state_ = State::LinkOwns;
         link_idle_ = 0;
+        not_driving_ = 0;
         hold_ = 0;
         seen_data_ = false;
         bits_ = 0;
@@ -140,10 +141,12 @@ class PhyModel {
 
   void observe_link(Core& core, std::uint64_t edge) {
     if (!core.phy_ctl_oe) {
-      if (seen_data_ || hold_ > 0 || link_idle_ > 0)
+      if (seen_data_) {
+        if (link_idle_ == 0) violation(edge, "link released the bus without driving Idle");
         state_ = State::Free;
-      else if (++link_idle_ > 2)
-        state_ = State::Free;  // link never took its grant
+      } else if (hold_ > 0 || ++not_driving_ > 2) {
+        state_ = State::Free;  // the link gave the grant back, or never took it
+      }
       return;
     }
     const unsigned ctl = core.phy_ctl_o;
@@ -199,6 +202,7 @@ class PhyModel {
   WirePacket current_;
   unsigned countdown_ = 0;
   unsigned link_idle_ = 0;
+  unsigned not_driving_ = 0;  // cycles after the grant before the link drives
   unsigned hold_ = 0;
   bool seen_data_ = false;
   std::uint32_t bits_ = 0;
