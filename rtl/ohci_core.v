@@ -78,6 +78,8 @@ module ohci_core #(
   localparam integer WORD_W = 10;  // 1024 quadlets = 4096 bytes, the S400 maximum payload
 
   wire core_rst;
+  wire quiesce;
+  wire dma_quiet;
   wire lps;
   wire link_enable;
   wire cycle_timer_enable;
@@ -141,6 +143,8 @@ module ohci_core #(
       .s_axil_rvalid,
       .s_axil_rready,
       .core_rst_o(core_rst),
+      .quiesce_o(quiesce),
+      .quiet_i(dma_quiet && !link_busy),
       .lps_o(lps),
       .link_enable_o(link_enable),
       .cycle_timer_enable_o(cycle_timer_enable),
@@ -190,6 +194,8 @@ module ohci_core #(
       .command_ptr_o(it_command_ptr),
       .int_event_o(it_int_event),
       .unrecoverable_o(unrecoverable),
+      .quiesce_i(quiesce),
+      .quiet_o(dma_quiet),
       .iso_start_i(iso_start),
       .iso_cycle_i(iso_cycle),
       .tx_valid_o(tx_valid),
@@ -249,6 +255,7 @@ module ohci_core #(
       .clk,
       .rst(core_rst),
       .link_enable_i(link_enable),
+      .quiesce_i(quiesce),
       .cycle_master_i(cycle_master && cycle_timer_enable),
       .cycle_start_i(cycle_start),
       .timer_i(timer),
@@ -280,8 +287,7 @@ module ohci_core #(
   assign phy_lps = lps;
 
   // Inputs of the contract that the transmit slice does not use yet: received data (link
-  // receive comes with the IR contexts), LinkOn (no link power management), and the link's own
-  // busy flag (kept for the receive arbitration).
-  wire unused_inputs = &{1'b0, phy_d_i, phy_linkon, link_busy};
+  // receive comes with the IR contexts) and LinkOn (no link power management).
+  wire unused_inputs = &{1'b0, phy_d_i, phy_linkon};
 endmodule
 `resetall

@@ -62,6 +62,9 @@ module ohci_it_dma #(
     output wire [     N_IT*32-1:0] command_ptr_o,
     output wire [        N_IT-1:0] int_event_o,       // pulse: set IsoXmitIntEvent[n]
     output wire                    unrecoverable_o,   // pulse: a context went dead
+    // soft reset: stop taking jobs, and say when no AXI transaction is outstanding
+    input  wire                    quiesce_i,
+    output wire                    quiet_o,
     // link
     input  wire                    iso_start_i,
     input  wire [            15:0] iso_cycle_i,       // cycleSeconds[2:0]:cycleCount
@@ -70,9 +73,9 @@ module ohci_it_dma #(
     output wire [             1:0] tx_speed_o,
     output wire [            10:0] tx_words_o,
     output wire [       CTX_W-1:0] tx_ctx_o,
-    input  wire                    tx_accept_i,
+    input  wire                    tx_accept_i,       // the link takes tx_ctx_o's packet this clk
     input  wire                    tx_done_i,
-    input  wire [       CTX_W-1:0] tx_link_ctx_i,     // the context the link accepted / finished
+    input  wire [       CTX_W-1:0] tx_link_ctx_i,     // the context whose packet is done
     // packet RAM write port
     output wire                    ram_wr_en_o,
     output wire [CTX_W+WORD_W-1:0] ram_wr_addr_o,
@@ -297,8 +300,24 @@ module ohci_it_dma #(
   wire [16:0] payload_span = {1'b0, data_length_reg} + 17'd3;
   /* verilator lint_on UNUSEDSIGNAL */
 
-  // A streaming context whose cycle opens in the very clk its fetch completes is late too.
-  wire late_now = late_reg[e_ctx_reg] || (iso_start_i && streaming_reg[e_ctx_reg]);
+  // A context whose cycle opens in the very clk its fetch completes is late too: streaming, or
+  // cycle-matched to this cycle.
+  wire late_now = late_reg[e_ctx_reg] ||
+                  (iso_start_i && (streaming_reg[e_ctx_reg] ||
+                                   (cycle_match_enable_reg[e_ctx_reg] &&
+                                    cycle_match_reg[e_ctx_reg] == iso_cycle_i[14:0])));
+
+  // run as it will be after this clk's software write: the engine decides where a context goes
+  // next on this value, so a stop written in the same clk is never lost.
+  wire sw_run_set = reg_wr_i && reg_wr_sel_i == SEL_CONTROL_SET &&
+                    reg_wr_data_i[OHCI_CONTEXT_CONTROL_RUN];
+  wire sw_run_clear = reg_wr_i && reg_wr_sel_i == SEL_CONTROL_CLEAR &&
+                      reg_wr_data_i[OHCI_CONTEXT_CONTROL_RUN];
+  wire e_run_next = (sw_run_clear && reg_wr_ctx_i == e_ctx_reg) ? 1'b0 :
+                    (sw_run_set && reg_wr_ctx_i == e_ctx_reg) ? 1'b1 : run_reg[e_ctx_reg];
+  // The engine takes a job this clk (it owns that context from now until the job ends), and the
+  // link takes a packet this clk (it is on the wire from now on).
+  wire job_starts = e_state_reg == E_IDLE && job_found && !quiesce_i;
 
   // ---------------------------------------------------------------------------------------
   always @(posedge clk) begin
@@ -349,7 +368,7 @@ module ohci_it_dma #(
                 cycle_match_enable_reg[c] <= 1'b0;
                 if (state_reg[c] == ST_READY) begin
                   state_reg[c] <= empty_reg[c] ? ST_STATUS : ST_SENDING;
-                  time_stamp_reg[c] <= iso_cycle_i;
+                  time_stamp_reg[c] <= iso_cycle_i;  // the link restamps at accept
                   streaming_reg[c] <= 1'b1;
                 end else if (state_reg[c] == ST_FETCH || state_reg[c] == ST_BUSY) begin
                   late_reg[c] <= 1'b1;
@@ -370,13 +389,17 @@ module ohci_it_dma #(
       end
 
       // ---- the link takes a packet, and finishes one ----
-      if (tx_accept_i) state_reg[tx_link_ctx_i] <= ST_ON_WIRE;
+      if (tx_accept_i) begin
+        // The cycle it really goes out in: after an overlong cycle that can be a later one.
+        state_reg[tx_ctx] <= ST_ON_WIRE;
+        time_stamp_reg[tx_ctx] <= iso_cycle_i;
+      end
       if (tx_done_i) state_reg[tx_link_ctx_i] <= ST_STATUS;
 
       // ---- the engine ----
       case (e_state_reg)
         E_IDLE: begin
-          if (job_found) begin
+          if (job_starts) begin
             e_ctx_reg <= job_ctx;
             error_reg <= 1'b0;
             if (state_reg[job_ctx] == ST_STATUS) begin
@@ -445,7 +468,7 @@ module ohci_it_dma #(
             q_addr_reg <= q_addr_reg + 32'd4;
             q_left_reg <= q_left_reg - 11'd1;
             beats_left_reg <= beats_left_reg - 5'd1;
-            if (beats_left_reg == 5'd1) e_state_reg <= E_AFTER_BURST;
+            if (beats_left_reg == 5'd1 || m_axi_rlast) e_state_reg <= E_AFTER_BURST;
             if (m_axi_rresp == AXI_RESP_OKAY && !error_reg) begin
               case (phase_reg)
                 PH_DESC: begin
@@ -554,9 +577,9 @@ module ohci_it_dma #(
             // PH_BRANCH: the re-read branch word of an idle context
             if (e_branch_reg[3:0] != 4'd0) begin
               command_ptr_reg[e_ctx_reg] <= e_branch_reg;
-              state_reg[e_ctx_reg] <= run_reg[e_ctx_reg] ? ST_FETCH : ST_STOPPED;
+              state_reg[e_ctx_reg] <= e_run_next ? ST_FETCH : ST_STOPPED;
             end else begin
-              state_reg[e_ctx_reg] <= run_reg[e_ctx_reg] ? ST_IDLE : ST_STOPPED;
+              state_reg[e_ctx_reg] <= e_run_next ? ST_IDLE : ST_STOPPED;
             end
             e_state_reg <= E_IDLE;
           end
@@ -596,7 +619,7 @@ module ohci_it_dma #(
             interrupt_reg[e_ctx_reg] <= e_interrupt_reg;
             write_status_reg[e_ctx_reg] <= e_write_status_reg;
             has_block_reg[e_ctx_reg] <= 1'b1;
-            if (!run_reg[e_ctx_reg]) begin
+            if (!e_run_next) begin
               state_reg[e_ctx_reg] <= ST_STOPPED;
             end else if (late_now && kind_reg == K_OMI) begin
               // underrun: take the skip path instead of sending
@@ -604,8 +627,11 @@ module ohci_it_dma #(
               event_reg[e_ctx_reg] <= OHCI_EVT_UNDERRUN;
               command_ptr_reg[e_ctx_reg] <= e_skip_reg;
               if (e_skip_reg[3:0] == 4'd0) begin
+                // A skip with Z=0 ends the program here; there is no branch to re-read, so a
+                // wake does nothing and software restarts the context.
                 state_reg[e_ctx_reg] <= ST_IDLE;
                 streaming_reg[e_ctx_reg] <= 1'b0;
+                has_block_reg[e_ctx_reg] <= 1'b0;
               end else begin
                 state_reg[e_ctx_reg] <= ST_FETCH;
               end
@@ -639,17 +665,20 @@ module ohci_it_dma #(
           event_reg[e_ctx_reg] <= OHCI_ACK_COMPLETE;
           if (branch_reg[e_ctx_reg][3:0] != 4'd0) begin
             command_ptr_reg[e_ctx_reg] <= branch_reg[e_ctx_reg];
-            state_reg[e_ctx_reg] <= run_reg[e_ctx_reg] ? ST_FETCH : ST_STOPPED;
+            state_reg[e_ctx_reg] <= e_run_next ? ST_FETCH : ST_STOPPED;
           end else begin
-            // program end: stay on this block; a wake that came meanwhile re-reads its branch
+            // program end: stay on this block; a wake that came meanwhile re-reads its branch.
+            // Whatever was owed is forgiven: the next packet is a first packet again.
             streaming_reg[e_ctx_reg] <= 1'b0;
-            state_reg[e_ctx_reg] <= run_reg[e_ctx_reg] ? ST_IDLE : ST_STOPPED;
+            late_reg[e_ctx_reg] <= 1'b0;
+            state_reg[e_ctx_reg] <= e_run_next ? ST_IDLE : ST_STOPPED;
           end
           e_state_reg <= E_IDLE;
         end
 
         E_DEAD: begin
-          dead_reg[e_ctx_reg] <= 1'b1;
+          // A context already told to stop just stops (dead is cleared by clearing run anyway).
+          dead_reg[e_ctx_reg] <= e_run_next;
           event_reg[e_ctx_reg] <= dead_event_reg;
           state_reg[e_ctx_reg] <= ST_STOPPED;
           streaming_reg[e_ctx_reg] <= 1'b0;
@@ -668,6 +697,7 @@ module ohci_it_dma #(
             if (reg_wr_data_i[OHCI_CONTEXT_CONTROL_RUN] && !run_reg[reg_wr_ctx_i]) begin
               run_reg[reg_wr_ctx_i] <= 1'b1;
               if (state_reg[reg_wr_ctx_i] == ST_STOPPED) begin
+                dead_reg[reg_wr_ctx_i] <= 1'b0;
                 event_reg[reg_wr_ctx_i] <= OHCI_EVT_NO_STATUS;
                 streaming_reg[reg_wr_ctx_i] <= 1'b0;
                 late_reg[reg_wr_ctx_i] <= 1'b0;
@@ -688,9 +718,13 @@ module ohci_it_dma #(
               dead_reg[reg_wr_ctx_i] <= 1'b0;
               streaming_reg[reg_wr_ctx_i] <= 1'b0;
               late_reg[reg_wr_ctx_i] <= 1'b0;
-              // What is on the wire, being fetched or being written back finishes first.
+              // What is on the wire, being fetched or being written back finishes first, and so
+              // does a job the engine or a packet the link takes in this very clk; each of
+              // those ends in ST_STOPPED because it sees run cleared (e_run_next).
               if (state_reg[reg_wr_ctx_i] != ST_BUSY && state_reg[reg_wr_ctx_i] != ST_ON_WIRE &&
-                  state_reg[reg_wr_ctx_i] != ST_STATUS)
+                  state_reg[reg_wr_ctx_i] != ST_STATUS &&
+                  !(job_starts && job_ctx == reg_wr_ctx_i) &&
+                  !(tx_accept_i && tx_ctx == reg_wr_ctx_i))
                 state_reg[reg_wr_ctx_i] <= ST_STOPPED;
             end
             if (reg_wr_data_i[OHCI_CONTEXT_CONTROL_WAKE]) wake_reg[reg_wr_ctx_i] <= 1'b0;
@@ -725,6 +759,7 @@ module ohci_it_dma #(
   endgenerate
 
   assign int_event_o = int_event_reg;
+  assign quiet_o = e_state_reg == E_IDLE;
   assign unrecoverable_o = unrecoverable_reg;
   assign tx_valid_o = tx_found;
   assign tx_header_o = header_reg[tx_ctx];

@@ -17,7 +17,8 @@
 // then releases CTL and D.
 //
 // Latencies (clk edges; all pin outputs registered):
-//   - LREQ starts at the edge after a request is taken (phy_lreq high from that edge for 1 clk).
+//   - iso_accept_o is combinational: the packet is taken at the edge it is high.
+//   - LREQ starts at the edge a request is taken (phy_lreq high from that edge for 1 clk).
 //   - The PHY's Grant is seen at edge G; Idle at G+1; the link drives Transmit from edge G+1,
 //     so the PHY samples the first data chunk at edge G+2.
 //   - Each quadlet takes 4 (S400), 8 (S200) or 16 (S100) clk on the wire.
@@ -33,6 +34,7 @@ module ohci_link_tx #(
     input  wire              clk,
     input  wire              rst,
     input  wire              link_enable_i,
+    input  wire              quiesce_i,         // soft reset pending: start nothing new
     input  wire              cycle_master_i,    // LinkControl.cycleMaster (and timer enabled)
     input  wire              cycle_start_i,     // the cycle timer wrapped
     input  wire [      31:0] timer_i,           // IsochronousCycleTimer
@@ -43,7 +45,7 @@ module ohci_link_tx #(
     input  wire [       1:0] iso_speed_i,       // 0 S100, 1 S200, 2 S400
     input  wire [      10:0] iso_words_i,       // payload quadlets (0..1024)
     input  wire [ CTX_W-1:0] iso_ctx_i,         // whose packet RAM area holds the payload
-    output wire              iso_accept_o,      // pulse: the packet above is taken
+    output wire              iso_accept_o,      // the packet above is taken at this clk edge
     output wire              iso_done_o,        // pulse: it has left the wire
     output wire [ CTX_W-1:0] iso_ctx_o,         // the context of the accepted / done packet
     output wire              iso_start_o,       // pulse: isochronous period of iso_cycle_o begins
@@ -116,7 +118,6 @@ module ohci_link_tx #(
   reg [7:0] phy_d_o_reg;
   reg ram_rd_en_reg;
   reg [CTX_W+WORD_W-1:0] ram_rd_addr_reg;
-  reg iso_accept_reg;
   reg iso_done_reg;
   reg iso_start_reg;
   reg cycle_lost_reg;
@@ -216,11 +217,13 @@ module ohci_link_tx #(
   /* verilator lint_on UNUSEDSIGNAL */
 
   wire [WORD_W-1:0] following_index = next_index[WORD_W-1:0] + {{(WORD_W - 1) {1'b0}}, 1'b1};
+  // The link takes an isochronous packet when idle, with no cycle start to send first.
+  wire iso_take = state_reg == L_IDLE && link_enable_i && iso_valid_i && !cs_pending_reg &&
+                  !cycle_start_i && !quiesce_i;
   wire quadlet_done = chunk_count_reg == chunks_per_quadlet;
   wire [31:0] chunk_source = quadlet_done ? next_quadlet : shift_reg;
 
   always @(posedge clk) begin
-    iso_accept_reg <= 1'b0;
     iso_done_reg <= 1'b0;
     iso_start_reg <= 1'b0;
     cycle_lost_reg <= 1'b0;
@@ -260,7 +263,7 @@ module ohci_link_tx #(
         L_IDLE: begin
           seq_reg <= SQ_START;
           chunk_count_reg <= 5'd0;
-          if (link_enable_i && cs_pending_reg && !cycle_start_i) begin
+          if (link_enable_i && cs_pending_reg && !cycle_start_i && !quiesce_i) begin
             is_cycle_start_reg <= 1'b1;
             cs_pending_reg <= 1'b0;
             iso_cycle_reg <= cs_cycle_reg;
@@ -274,9 +277,8 @@ module ohci_link_tx #(
             lreq_shift_reg <= {LREQ_PRI_REQ, 3'b000, 1'b0};
             lreq_count_reg <= 3'd7;
             state_reg <= L_LREQ;
-          end else if (link_enable_i && iso_valid_i && !cs_pending_reg && !cycle_start_i) begin
+          end else if (iso_take) begin
             is_cycle_start_reg <= 1'b0;
-            iso_accept_reg <= 1'b1;
             hdr_reg[0] <= iso_header_i;
             hdr_count_reg <= 3'd1;
             words_reg <= iso_words_i;
@@ -354,7 +356,7 @@ module ohci_link_tx #(
     end
   end
 
-  assign iso_accept_o = iso_accept_reg;
+  assign iso_accept_o = iso_take;
   assign iso_done_o = iso_done_reg;
   assign iso_ctx_o = ctx_reg;
   assign iso_start_o = iso_start_reg;

@@ -14,9 +14,11 @@
 //   - write: AWREADY and WREADY rise together at e once both VALIDs are seen, both handshakes
 //     are at e+1 where the register takes the value and BVALID rises, the B handshake is at e+2.
 //   - irq is registered: it follows IntEvent/IntMask one edge after they change.
-//   - softReset: the write edge starts a reset of SOFT_RESET_CLKS clk for everything but this
-//     AXI4-Lite interface; HCControl.softReset reads 1 until it is over. Every register returns
-//     to its power-on value, HCControl.LPS and linkEnable included (software sets them again).
+//   - softReset: the write edge requests a reset; once the DMA engine has no AXI transaction
+//     outstanding and the link no packet on the wire (new ones are held off meanwhile), everything
+//     but this AXI4-Lite interface is reset for SOFT_RESET_CLKS clk. HCControl.softReset reads 1
+//     from the write until it is over. Every register returns to its power-on value,
+//     HCControl.LPS and linkEnable included (software sets them again).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -52,6 +54,8 @@ module ohci_regs #(
     input  wire                   s_axil_rready,
     // to the rest of the core
     output wire                   core_rst_o,          // rst or a soft reset in progress
+    output wire                   quiesce_o,           // soft reset requested: start nothing new
+    input  wire                   quiet_i,             // no DMA transaction or packet in flight
     output wire                   lps_o,
     output wire                   link_enable_o,
     output wire                   cycle_timer_enable_o,
@@ -96,9 +100,12 @@ module ohci_regs #(
   localparam [9:0] BUS_NUMBER_LOCAL = 10'h3FF;  // "local bus" until software writes one
 
   // ---- soft reset sequencer (reset by rst only) ----
+  // A requested soft reset first lets the DMA finish its AXI transaction and the link its packet
+  // (quiesce_o stops new ones), so no burst is cut and the PHY bus is released properly.
+  reg soft_reset_request_reg;
   reg [2:0] soft_reset_count_reg;
-  wire soft_reset_active = soft_reset_count_reg != 3'd0;
-  wire core_rst = rst || soft_reset_active;
+  wire soft_reset_active = soft_reset_request_reg || soft_reset_count_reg != 3'd0;
+  wire core_rst = rst || soft_reset_count_reg != 3'd0;
 
   // ---- AXI4-Lite handshakes (reset by rst only, so a soft reset never breaks an access) ----
   reg awready_reg;
@@ -224,10 +231,19 @@ module ohci_regs #(
 
   // ---- soft reset sequencer ----
   always @(posedge clk) begin
-    if (rst) soft_reset_count_reg <= 3'd0;
-    else if (soft_reset_active) soft_reset_count_reg <= soft_reset_count_reg - 3'd1;
-    else if (write_fire && waddr == OHCI_HC_CONTROL_SET && wbits[OHCI_HC_CONTROL_SOFT_RESET])
-      soft_reset_count_reg <= SOFT_RESET_CLKS[2:0];
+    if (rst) begin
+      soft_reset_request_reg <= 1'b0;
+      soft_reset_count_reg <= 3'd0;
+    end else if (soft_reset_count_reg != 3'd0) begin
+      soft_reset_count_reg <= soft_reset_count_reg - 3'd1;
+    end else if (soft_reset_request_reg) begin
+      if (quiet_i) begin
+        soft_reset_request_reg <= 1'b0;
+        soft_reset_count_reg <= SOFT_RESET_CLKS[2:0];
+      end
+    end else if (write_fire && waddr == OHCI_HC_CONTROL_SET && wbits[OHCI_HC_CONTROL_SOFT_RESET]) begin
+      soft_reset_request_reg <= 1'b1;
+    end
   end
 
   // ---- register writes and hardware events ----
@@ -323,6 +339,7 @@ module ohci_regs #(
   assign s_axil_rresp = AXI_RESP_OKAY;
   assign s_axil_rvalid = rvalid_reg;
   assign core_rst_o = core_rst;
+  assign quiesce_o = soft_reset_request_reg;
   assign lps_o = hc_control_reg[OHCI_HC_CONTROL_LPS];
   assign link_enable_o = link_enable;
   assign cycle_timer_enable_o = link_control_reg[OHCI_LINK_CONTROL_CYCLE_TIMER_ENABLE];
