@@ -72,13 +72,12 @@ bool CosimTest::run_until_iso_packets(std::size_t count, std::uint64_t max_cycle
   return world_.run_until([&] { return iso_packet_count() >= count; }, max_cycles);
 }
 
-void CosimTest::fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet,
-                             std::size_t length) {
+void fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i)
     buffer.bytes()[offset + i] = std::byte{payload_byte(packet, i)};
 }
 
-std::vector<std::uint8_t> CosimTest::expected_payload(unsigned packet, std::size_t length) {
+std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length) {
   std::vector<std::uint8_t> bytes(length);
   for (std::size_t i = 0; i < length; ++i) bytes[i] = payload_byte(packet, i);
   return bytes;

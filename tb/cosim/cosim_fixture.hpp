@@ -19,6 +19,15 @@
 
 namespace ohci::tb {
 
+// A recognisable payload: byte i of packet `packet` (no two packets alike).
+inline std::uint8_t payload_byte(unsigned packet, std::size_t index) {
+  return static_cast<std::uint8_t>(packet * 31u + index * 7u + 1u);
+}
+// Writes packet `packet`'s payload of `length` bytes at `offset` of `buffer`.
+void fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet, std::size_t length);
+// The payload `fill_payload` wrote.
+std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length);
+
 class CosimTest : public ::testing::Test {
  protected:
   // Documented latencies the tests derive their cycle numbers from.
@@ -49,15 +58,6 @@ class CosimTest : public ::testing::Test {
   // Steps until `count` isochronous packets have been on the wire (at most `max_cycles`).
   bool run_until_iso_packets(std::size_t count, std::uint64_t max_cycles);
 
-  // A recognisable payload: byte i of packet `packet` (no two packets alike).
-  static std::uint8_t payload_byte(unsigned packet, std::size_t index) {
-    return static_cast<std::uint8_t>(packet * 31u + index * 7u + 1u);
-  }
-  // Writes packet `packet`'s payload of `length` bytes at `offset` of `buffer`.
-  static void fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet,
-                           std::size_t length);
-  // The payload `fill_payload` wrote.
-  static std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length);
   fw::DmaBuffer allocate(std::size_t bytes);
   fw::ItContext open_context(std::uint32_t index);
 
