@@ -169,9 +169,11 @@ TEST(ItUnderrunState, IsForgivenAtProgramEndSoAnAppendedBlockIsNotSkipped) {
   const fw::ItBlock only =
       fw::write_packet_block(bench.program, 0, fw::ItPacket{slow_header, long_piece}).value();
   ASSERT_EQ(bench.context->start(only), fw::Status::Success);
-  // Wait for the cycle start that opens the packet's cycle: the packet is on the wire now.
-  ASSERT_TRUE(bench.world.run_until([&] { return bench.node.phy().packets().size() >= 1; },
-                                    2 * kClkPerCycle));
+  // Staging 1 KiB takes longer than the 144 clk to the first cycle start, so the packet goes out
+  // right after the second one: wait for that cycle start.
+  ASSERT_TRUE(bench.world.run_until([&] { return bench.node.phy().packets().size() >= 2; },
+                                    3 * kClkPerCycle));
+  const std::uint64_t packet_cycle_open = bench.world.cycle();
   // Context 1 starts now with host memory stalled until well into the next cycle: the engine is
   // busy with it when context 0's packet ends, so context 0's status write is still pending
   // when the next cycle opens — it is late though its program is over.
@@ -181,6 +183,14 @@ TEST(ItUnderrunState, IsForgivenAtProgramEndSoAnAppendedBlockIsNotSkipped) {
   ASSERT_EQ(context1.value().start(other), fw::Status::Success);
   bench.world.run(3 * kClkPerCycle);
   ASSERT_TRUE(bench.context->status().idle());
+  // The scenario happened: context 0's packet went out in that cycle, context 1's only after
+  // the stall, two cycle starts later.
+  const auto& wire = bench.node.phy().packets();
+  ASSERT_GE(wire.size(), 5u);
+  ASSERT_EQ(sim::tcode_of(wire[2].bytes), 0xA);
+  EXPECT_LT(wire[2].first_data_edge, packet_cycle_open + 100);
+  EXPECT_EQ(sim::tcode_of(wire[3].bytes), 0x8);
+  EXPECT_EQ(sim::tcode_of(wire[4].bytes), 0x8);
 
   // Append to context 0 early in a cycle: it must go out in the next cycle, not be skipped.
   const std::size_t wires = bench.node.phy().packets().size();
