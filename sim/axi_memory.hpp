@@ -1,15 +1,47 @@
 // AxiMemorySlave: the host memory's AXI4 slave port, serving ohci_core's m_axi_* DMA master.
 //
-// 32-bit data, one ID, INCR bursts of up to 16 beats, in order. Seeded random read latency and
-// ready back-pressure (picorv32's axi4_memory style), error responses injectable per address
-// range, and a protocol checker whose findings tests assert to be empty.
+// 32-bit data, one ID, INCR bursts of up to 16 beats of 4 bytes, answered in order. Several
+// reads and several writes may be outstanding. Seeded random read latency, READY back-pressure
+// and R gaps (in the style of picorv32's axi4_memory), all off by default: the default model is
+// full speed and deterministic. Error responses are injectable per address range, and a protocol
+// checker records every rule the master breaks; tests assert violations() is empty.
 //
-// Timing with the clocking discipline of World::step() (drive, falling half, sample, rising edge):
-//   - with ready_probability 1, ARREADY/AWREADY/WREADY are high whenever the slave can accept;
-//   - read latency L: an AR handshake at edge e puts the first R beat on the bus for edge
-//     e + 1 + L; further beats follow one per edge (unless gaps are drawn);
-//   - the B response for a write whose last W beat is taken at edge e is on the bus for edge
-//     e + 1; the memory is written at edge e, and on_write (if set) is called then.
+// Pins owned (driven in drive()): m_axi_arready, m_axi_rdata, m_axi_rresp, m_axi_rlast,
+// m_axi_rvalid, m_axi_awready, m_axi_wready, m_axi_bresp, m_axi_bvalid.
+//
+// Clocking (the kernel's discipline, every clk cycle): drive(core); eval with clk low;
+// sample(core, cycle); rising edge. A handshake happens at `cycle` when VALID && READY are both
+// seen in sample(core, cycle). Exact timing, in those cycle numbers:
+//   - READY: with no back-pressure, ARREADY is high whenever fewer than max_outstanding_reads
+//     reads are queued, AWREADY whenever fewer than max_outstanding_writes writes await their B,
+//     WREADY whenever fewer than kMaxBufferedWBeats W beats wait for their AW.
+//   - Read: an AR handshake at cycle a with latency L puts the first R beat on the bus from
+//     cycle a + 1 + L (L = 0: RVALID is driven in the drive() right after the AR edge, so the
+//     master sees the first beat one cycle after AR). Each later beat follows one cycle after the
+//     previous beat's handshake. Queued bursts follow each other back to back: the first beat of
+//     the next burst may come in the cycle after the previous burst's last beat, but never before
+//     its own a + 1 + L. A beat's data is read from memory when it is first put on the bus and
+//     held (with RRESP and RLAST) until RREADY takes it.
+//   - R gaps: in each cycle in which a new beat could be put on the bus, with probability
+//     r_gap_probability it is not (a beat already on the bus is never withdrawn).
+//   - Write: memory is written at the cycle both the AW and a W beat have been handshaken (W may
+//     come before its AW); the burst is complete at cycle w, that of its last beat (or of its AW
+//     if that came later). Its B response is on the bus from cycle
+//     w + 1 + write_response_latency and held until BREADY.
+//   - stall_reads(from, until): a read whose AR handshake is in [from, until] puts its first beat
+//     on the bus no earlier than cycle until + 1 + L (a memory busy with something else).
+// So with the defaults a single-beat read costs AR at a, R at a + 1; a single-beat write with AW
+// and W together at w costs B at w + 1.
+//
+// Responses: a beat whose 4 bytes touch an error range of its direction gets that range's resp
+// (SLVERR or DECERR) and is not performed (writes) or returns kErrorData (reads); otherwise a beat
+// outside the HostMemory gets DECERR. A write burst's B carries the first error among its beats.
+//
+// Protocol checks (each a string "cycle N: ...", see violations()): ARLEN/AWLEN above 15, size
+// other than 4 bytes, burst type other than INCR, a burst crossing a 4 KiB boundary, WLAST not on
+// exactly the last beat, and ARVALID/AWVALID/WVALID dropped or their payload changed while VALID
+// was high without READY. Bursts breaking the first four are still served, as INCR of 4 bytes.
+// An unaligned address is legal AXI: the beat carries the aligned word around it.
 #pragma once
 
 #include <algorithm>
@@ -18,7 +50,9 @@
 #include <functional>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host_memory.hpp"
@@ -26,16 +60,21 @@
 namespace ohci::sim {
 
 struct AxiMemoryConfig {
-  unsigned read_latency_min = 0;   // cycles added between an AR handshake and its first beat
-  unsigned read_latency_max = 0;   // drawn uniformly in [min, max] per burst
-  double ready_probability = 1.0;  // chance that each ready is high in a cycle
-  double r_gap_probability = 0.0;  // chance of a cycle without a beat inside a read burst
-  std::uint64_t seed = 1;
+  unsigned read_latency_min = 0;        // extra cycles between an AR handshake and its first beat,
+  unsigned read_latency_max = 0;        // drawn uniformly in [min, max] for each burst
+  unsigned write_response_latency = 0;  // extra cycles before B (fixed)
+  double ar_stall_probability = 0.0;    // chance that ARREADY is low in a cycle
+  double aw_stall_probability = 0.0;    // chance that AWREADY is low in a cycle
+  double w_stall_probability = 0.0;     // chance that WREADY is low in a cycle
+  double r_gap_probability = 0.0;       // chance that a due R beat waits a cycle
+  unsigned max_outstanding_reads = 8;   // AR accepted, last R beat not yet taken
+  unsigned max_outstanding_writes = 8;  // AW accepted, B not yet taken
+  std::uint64_t seed = 1;               // of the std::mt19937_64 behind every random choice
 };
 
 enum class AxiResp : std::uint8_t { Okay = 0, ExOkay = 1, SlvErr = 2, DecErr = 3 };
 
-// Accesses touching [first, last] get `resp`; writes there are not performed.
+// Beats whose bytes touch [first, last] (inclusive) get `resp` in the directions enabled.
 struct AxiErrorRange {
   std::uint32_t first = 0;
   std::uint32_t last = 0;
@@ -44,180 +83,302 @@ struct AxiErrorRange {
   AxiResp resp = AxiResp::SlvErr;
 };
 
-struct AxiWriteRecord {
-  std::uint64_t cycle = 0;  // edge of the last W beat
-  std::uint32_t address = 0;
-  std::vector<std::uint32_t> data;
-  AxiResp resp = AxiResp::Okay;
+// One completed burst, for the log hook.
+struct AxiBurstRecord {
+  std::uint64_t cycle = 0;    // read: the last R handshake; write: when memory was written
+  std::uint32_t address = 0;  // as on AR/AW
+  unsigned beats = 0;         // ARLEN/AWLEN + 1
+  bool write = false;
+  AxiResp resp = AxiResp::Okay;     // the first non-OKAY beat's resp, else OKAY
+  std::vector<std::uint32_t> data;  // every beat's data, as returned (read) or presented (write)
 };
+using AxiWriteRecord = AxiBurstRecord;
 
 template <class Core>
 class AxiMemorySlave {
  public:
-  AxiMemorySlave(HostMemory& memory, const AxiMemoryConfig& config)
-      : memory_(memory), config_(config), random_(config.seed) {}
+  static constexpr std::uint32_t kErrorData = 0xDEAD'BEEFu;  // RDATA of an error beat
+  static constexpr std::size_t kMaxBufferedWBeats = 16;      // W beats taken ahead of their AW
 
-  void add_error_range(const AxiErrorRange& range) { errors_.push_back(range); }
-  // The memory is busy from edge `from` to edge `until`: a read accepted in that window returns
-  // its first beat no earlier than edge `until` + 1 (plus its drawn latency).
-  void stall_reads(std::uint64_t from, std::uint64_t until) { stalls_.push_back({from, until}); }
+  // Throws std::invalid_argument for a latency range with min > max or a probability outside
+  // [0, 1]. The memory must outlive the slave.
+  explicit AxiMemorySlave(HostMemory& memory, const AxiMemoryConfig& config = {})
+      : memory_(memory), config_(config), random_(config.seed) {
+    const auto probability_ok = [](double p) { return p >= 0.0 && p <= 1.0; };
+    if (config.read_latency_min > config.read_latency_max ||
+        !probability_ok(config.ar_stall_probability) ||
+        !probability_ok(config.aw_stall_probability) ||
+        !probability_ok(config.w_stall_probability) || !probability_ok(config.r_gap_probability) ||
+        config.max_outstanding_reads == 0 || config.max_outstanding_writes == 0)
+      throw std::invalid_argument(
+          "AxiMemoryConfig: latency min > max, a probability outside "
+          "[0, 1], or no outstanding transactions allowed");
+  }
+
+  // Throws std::invalid_argument if first > last or resp is not SLVERR/DECERR.
+  void add_error_range(const AxiErrorRange& range) {
+    if (range.first > range.last ||
+        (range.resp != AxiResp::SlvErr && range.resp != AxiResp::DecErr))
+      throw std::invalid_argument("AxiErrorRange: first > last, or resp not SLVERR/DECERR");
+    errors_.push_back(range);
+  }
   void clear_error_ranges() { errors_.clear(); }
-  void set_on_write(std::function<void(const AxiWriteRecord&)> hook) {
+  void stall_reads(std::uint64_t from, std::uint64_t until) { stalls_.emplace_back(from, until); }
+
+  // Called at the cycle a burst completes (see AxiBurstRecord::cycle): every burst, or writes.
+  void set_on_burst(std::function<void(const AxiBurstRecord&)> hook) {
+    on_burst_ = std::move(hook);
+  }
+  void set_on_write(std::function<void(const AxiBurstRecord&)> hook) {
     on_write_ = std::move(hook);
   }
-  const std::vector<std::string>& violations() const { return violations_; }
-  std::uint64_t read_bursts() const { return read_bursts_; }
-  std::uint64_t write_bursts() const { return write_bursts_; }
 
-  void drive(Core& core) {
-    const std::uint64_t edge = next_edge_;
-    core.m_axi_arready = chance(config_.ready_probability) && reads_.size() < 8;
-    core.m_axi_awready = chance(config_.ready_probability) && writes_.size() < 8;
-    core.m_axi_wready = chance(config_.ready_probability);
-    core.m_axi_rvalid = 0;
-    core.m_axi_rlast = 0;
-    core.m_axi_rdata = 0;
-    core.m_axi_rresp = 0;
-    if (!reads_.empty() && reads_.front().ready_edge <= edge &&
-        !chance(config_.r_gap_probability)) {
-      const ReadBurst& burst = reads_.front();
-      const std::uint32_t address = burst.address + 4 * burst.beat;
-      const AxiResp resp = response_for(address, false);
-      core.m_axi_rvalid = 1;
-      core.m_axi_rresp = static_cast<std::uint8_t>(resp);
-      core.m_axi_rdata = resp == AxiResp::Okay ? memory_.read32(address) : 0xDEADBEEFu;
-      core.m_axi_rlast = burst.beat == burst.length - 1;
-    }
-    core.m_axi_bvalid = !responses_.empty() && responses_.front().ready_edge <= edge;
-    core.m_axi_bresp = core.m_axi_bvalid ? static_cast<std::uint8_t>(responses_.front().resp) : 0;
-    driven_rvalid_ = core.m_axi_rvalid;
+  const std::vector<std::string>& violations() const { return violations_; }
+  std::uint64_t read_bursts() const { return read_bursts_; }    // completed (last beat taken)
+  std::uint64_t write_bursts() const { return write_bursts_; }  // completed (memory written)
+  std::uint64_t read_beats() const { return read_beats_; }      // R handshakes
+  std::uint64_t write_beats() const { return write_beats_; }    // W handshakes
+  // Nothing accepted and unanswered.
+  bool idle() const {
+    return reads_.empty() && writes_.empty() && w_beats_.empty() && responses_.empty();
+  }
+  // Forgets every transaction in flight (for a core that was reset); keeps counters,
+  // violations, error ranges and the random state.
+  void reset() {
+    reads_.clear();
+    writes_.clear();
+    w_beats_.clear();
+    responses_.clear();
+    r_on_bus_ = b_on_bus_ = false;
+    held_ = {};
   }
 
-  void sample(Core& core, std::uint64_t edge) {
-    next_edge_ = edge + 1;
-    check_stable(core, edge);
-    if (core.m_axi_arvalid && core.m_axi_arready) {
-      check_burst(edge, "AR", core.m_axi_araddr, core.m_axi_arlen, core.m_axi_arsize,
-                  core.m_axi_arburst);
-      const unsigned latency =
-          config_.read_latency_min +
-          (config_.read_latency_max > config_.read_latency_min
-               ? static_cast<unsigned>(random_() %
-                                       (config_.read_latency_max - config_.read_latency_min + 1))
-               : 0u);
-      std::uint64_t ready_edge = edge + 1 + latency;
-      for (const auto& [from, until] : stalls_) {
-        if (edge >= from && edge <= until) ready_edge = std::max(ready_edge, until + 1 + latency);
-      }
-      reads_.push_back(ReadBurst{core.m_axi_araddr, core.m_axi_arlen + 1u, 0, ready_edge});
-      ++read_bursts_;
+  void drive(Core& core) {
+    const std::uint64_t cycle = next_cycle_;
+    core.m_axi_arready =
+        reads_.size() < config_.max_outstanding_reads && !chance(config_.ar_stall_probability);
+    core.m_axi_awready = writes_.size() + responses_.size() < config_.max_outstanding_writes &&
+                         !chance(config_.aw_stall_probability);
+    core.m_axi_wready =
+        w_beats_.size() < kMaxBufferedWBeats && !chance(config_.w_stall_probability);
+
+    if (!r_on_bus_ && !reads_.empty() && reads_.front().first_beat_cycle <= cycle &&
+        !chance(config_.r_gap_probability)) {
+      const ReadBurst& burst = reads_.front();
+      const std::uint32_t address = beat_address(burst.address, burst.next_beat);
+      r_beat_.resp = response_for(address, false);
+      r_beat_.data = r_beat_.resp == AxiResp::Okay ? memory_.read32(address) : kErrorData;
+      r_beat_.last = burst.next_beat + 1 == burst.beats;
+      r_on_bus_ = true;
     }
-    if (driven_rvalid_ && core.m_axi_rready) {
-      ReadBurst& burst = reads_.front();
-      if (++burst.beat == burst.length) reads_.pop_front();
-    }
+    core.m_axi_rvalid = r_on_bus_;
+    core.m_axi_rdata = r_on_bus_ ? r_beat_.data : 0;
+    core.m_axi_rresp = r_on_bus_ ? static_cast<std::uint8_t>(r_beat_.resp) : 0;
+    core.m_axi_rlast = r_on_bus_ && r_beat_.last;
+
+    b_on_bus_ = !responses_.empty() && responses_.front().first_cycle <= cycle;
+    core.m_axi_bvalid = b_on_bus_;
+    core.m_axi_bresp = b_on_bus_ ? static_cast<std::uint8_t>(responses_.front().resp) : 0;
+  }
+
+  void sample(Core& core, std::uint64_t cycle) {
+    next_cycle_ = cycle + 1;
+    check_held(core, cycle);
+    if (core.m_axi_arvalid && core.m_axi_arready) accept_read(core, cycle);
+    if (r_on_bus_ && core.m_axi_rready) take_r_beat(cycle);
     if (core.m_axi_awvalid && core.m_axi_awready) {
-      check_burst(edge, "AW", core.m_axi_awaddr, core.m_axi_awlen, core.m_axi_awsize,
+      check_burst(cycle, "AW", core.m_axi_awaddr, core.m_axi_awlen, core.m_axi_awsize,
                   core.m_axi_awburst);
-      writes_.push_back(AxiWriteRecord{0, core.m_axi_awaddr, {}, AxiResp::Okay});
-      write_lengths_.push_back(core.m_axi_awlen + 1u);
+      AxiBurstRecord record;
+      record.address = core.m_axi_awaddr;
+      record.beats = core.m_axi_awlen + 1u;
+      record.write = true;
+      writes_.push_back(std::move(record));
     }
-    if (core.m_axi_wvalid && core.m_axi_wready) take_w_beat(core, edge);
-    if (core.m_axi_bvalid && core.m_axi_bready) responses_.pop_front();
+    if (core.m_axi_wvalid && core.m_axi_wready) {
+      w_beats_.push_back(WBeat{core.m_axi_wdata, static_cast<std::uint8_t>(core.m_axi_wstrb),
+                               core.m_axi_wlast != 0});
+      ++write_beats_;
+    }
+    if (b_on_bus_ && core.m_axi_bready) {
+      responses_.pop_front();
+      b_on_bus_ = false;
+    }
+    perform_writes(cycle);
   }
 
  private:
   struct ReadBurst {
     std::uint32_t address;
-    unsigned length;
-    unsigned beat;
-    std::uint64_t ready_edge;
+    unsigned beats;
+    unsigned next_beat;
+    std::uint64_t first_beat_cycle;
+    AxiBurstRecord record;
+  };
+  struct RBeat {
+    std::uint32_t data = 0;
+    AxiResp resp = AxiResp::Okay;
+    bool last = false;
+  };
+  struct WBeat {
+    std::uint32_t data;
+    std::uint8_t strobe;
+    bool last;
   };
   struct Response {
     AxiResp resp;
-    std::uint64_t ready_edge;
+    std::uint64_t first_cycle;  // first cycle BVALID is on the bus
+  };
+  // What the master showed with VALID high and READY low, which it must show again.
+  struct Held {
+    bool ar = false, aw = false, w = false;
+    std::uint32_t araddr = 0, awaddr = 0, wdata = 0;
+    unsigned arlen = 0, arsize = 0, arburst = 0, awlen = 0, awsize = 0, awburst = 0;
+    unsigned wstrb = 0, wlast = 0;
   };
 
+  static std::uint32_t beat_address(std::uint32_t start, unsigned beat) {
+    return (start & ~3u) + 4u * beat;
+  }
+
   bool chance(double probability) {
-    if (probability >= 1.0) return true;
     if (probability <= 0.0) return false;
-    return std::uniform_real_distribution<double>(0.0, 1.0)(random_) < probability;
+    if (probability >= 1.0) return true;
+    // 53 random bits as a double in [0, 1): the same draw on every standard library.
+    return static_cast<double>(random_() >> 11) * 0x1.0p-53 < probability;
   }
 
   AxiResp response_for(std::uint32_t address, bool write) const {
+    const std::uint64_t first = address, last = first + 3;
     for (const AxiErrorRange& range : errors_) {
-      if (address + 3 >= range.first && address <= range.last &&
-          (write ? range.on_write : range.on_read))
+      if ((write ? range.on_write : range.on_read) && first <= range.last && last >= range.first)
         return range.resp;
     }
     return memory_.contains(address, 4) ? AxiResp::Okay : AxiResp::DecErr;
   }
 
-  void take_w_beat(Core& core, std::uint64_t edge) {
-    if (writes_.empty()) {
-      violation(edge, "W beat before its AW (not supported by this model)");
-      return;
+  void accept_read(Core& core, std::uint64_t cycle) {
+    check_burst(cycle, "AR", core.m_axi_araddr, core.m_axi_arlen, core.m_axi_arsize,
+                core.m_axi_arburst);
+    const unsigned span = config_.read_latency_max - config_.read_latency_min;
+    const unsigned latency =
+        config_.read_latency_min + (span ? static_cast<unsigned>(random_() % (span + 1u)) : 0u);
+    std::uint64_t first_beat_cycle = cycle + 1 + latency;
+    for (const auto& [from, until] : stalls_) {
+      if (cycle >= from && cycle <= until)
+        first_beat_cycle = std::max(first_beat_cycle, until + 1 + latency);
     }
-    AxiWriteRecord& record = writes_.front();
-    const unsigned length = write_lengths_.front();
-    const std::uint32_t address =
-        record.address + 4 * static_cast<std::uint32_t>(record.data.size());
-    const AxiResp resp = response_for(address, true);
-    if (resp != AxiResp::Okay) record.resp = resp;
-    if (resp == AxiResp::Okay) {
-      std::uint32_t merged = memory_.read32(address);
-      for (int lane = 0; lane < 4; ++lane) {
-        if (core.m_axi_wstrb & (1u << lane)) {
-          const std::uint32_t lane_mask = 0xFFu << (8 * lane);
-          merged = (merged & ~lane_mask) | (core.m_axi_wdata & lane_mask);
+    ReadBurst burst{core.m_axi_araddr, core.m_axi_arlen + 1u, 0, first_beat_cycle, {}};
+    burst.record.address = burst.address;
+    burst.record.beats = burst.beats;
+    reads_.push_back(std::move(burst));
+  }
+
+  void take_r_beat(std::uint64_t cycle) {
+    r_on_bus_ = false;
+    ++read_beats_;
+    ReadBurst& burst = reads_.front();
+    burst.record.data.push_back(r_beat_.data);
+    if (burst.record.resp == AxiResp::Okay) burst.record.resp = r_beat_.resp;
+    if (++burst.next_beat < burst.beats) return;
+    burst.record.cycle = cycle;
+    ++read_bursts_;
+    const AxiBurstRecord record = std::move(burst.record);
+    reads_.pop_front();
+    if (on_burst_) on_burst_(record);
+  }
+
+  // Pairs W beats with their AW in order, writes memory, and queues B for finished bursts.
+  void perform_writes(std::uint64_t cycle) {
+    while (!writes_.empty() && !w_beats_.empty()) {
+      AxiBurstRecord& record = writes_.front();
+      const WBeat beat = w_beats_.front();
+      w_beats_.pop_front();
+      const auto index = static_cast<unsigned>(record.data.size());
+      const std::uint32_t address = beat_address(record.address, index);
+      const AxiResp resp = response_for(address, true);
+      if (resp == AxiResp::Okay) {
+        std::uint32_t merged = memory_.read32(address);
+        for (unsigned lane = 0; lane < 4; ++lane) {
+          if (beat.strobe & (1u << lane)) {
+            const std::uint32_t lane_mask = 0xFFu << (8 * lane);
+            merged = (merged & ~lane_mask) | (beat.data & lane_mask);
+          }
         }
+        memory_.write32(address, merged);
+      } else if (record.resp == AxiResp::Okay) {
+        record.resp = resp;
       }
-      memory_.write32(address, merged);
-    }
-    record.data.push_back(core.m_axi_wdata);
-    const bool last = record.data.size() == length;
-    if (bool(core.m_axi_wlast) != last)
-      violation(edge, "WLAST does not mark the burst's last beat");
-    if (last) {
-      record.cycle = edge;
-      responses_.push_back(Response{record.resp, edge + 1});
+      record.data.push_back(beat.data);
+      const bool last = record.data.size() == record.beats;
+      if (beat.last != last)
+        violation(cycle, "WLAST " + std::string(beat.last ? "on" : "missing from") + " beat " +
+                             std::to_string(index) + " of a " + std::to_string(record.beats) +
+                             "-beat burst at 0x" + hex(record.address));
+      if (!last) continue;
+      record.cycle = cycle;
+      responses_.push_back(Response{record.resp, cycle + 1 + config_.write_response_latency});
       ++write_bursts_;
-      if (on_write_) on_write_(record);
+      const AxiBurstRecord done = std::move(record);
       writes_.pop_front();
-      write_lengths_.pop_front();
+      if (on_burst_) on_burst_(done);
+      if (on_write_) on_write_(done);
     }
   }
 
-  void check_burst(std::uint64_t edge, const char* channel, std::uint32_t address, unsigned len,
+  void check_burst(std::uint64_t cycle, const char* channel, std::uint32_t address, unsigned len,
                    unsigned size, unsigned burst) {
-    if (len > 15) violation(edge, std::string(channel) + " burst longer than 16 beats");
-    if (size != 2) violation(edge, std::string(channel) + " size is not 4 bytes");
-    if (burst != 1) violation(edge, std::string(channel) + " burst type is not INCR");
-    if (address % 4 != 0) violation(edge, std::string(channel) + " address not quadlet aligned");
-    if ((address & 0xFFFu) + 4u * (len + 1) > 0x1000u)
-      violation(edge, std::string(channel) + " burst crosses a 4 KiB boundary");
+    const bool crosses_4k = (address & 0xFFCu) + 4u * (len + 1u) > 0x1000u;
+    if (len <= 15 && size == 2 && burst == 1 && !crosses_4k) return;  // the usual case: no text
+    const std::string where = std::string(channel) + " at 0x" + hex(address) + ": ";
+    if (len > 15)
+      violation(cycle, where + "burst of " + std::to_string(len + 1) + " beats (max 16)");
+    if (size != 2)
+      violation(cycle, where + "size " + std::to_string(size) + " (must be 2: 4 bytes)");
+    if (burst != 1) violation(cycle, where + "burst type " + std::to_string(burst) + " (not INCR)");
+    if (crosses_4k) violation(cycle, where + "burst crosses a 4 KiB boundary");
   }
 
-  // A VALID that was high without its READY must stay high with the same payload.
-  void check_stable(Core& core, std::uint64_t edge) {
-    if (held_ar_ && (!core.m_axi_arvalid || core.m_axi_araddr != held_araddr_))
-      violation(edge, "ARVALID dropped or ARADDR changed before ARREADY");
-    if (held_aw_ && (!core.m_axi_awvalid || core.m_axi_awaddr != held_awaddr_))
-      violation(edge, "AWVALID dropped or AWADDR changed before AWREADY");
-    if (held_w_ && (!core.m_axi_wvalid || core.m_axi_wdata != held_wdata_))
-      violation(edge, "WVALID dropped or WDATA changed before WREADY");
-    held_ar_ = core.m_axi_arvalid && !core.m_axi_arready;
-    held_araddr_ = core.m_axi_araddr;
-    held_aw_ = core.m_axi_awvalid && !core.m_axi_awready;
-    held_awaddr_ = core.m_axi_awaddr;
-    held_w_ = core.m_axi_wvalid && !core.m_axi_wready;
-    held_wdata_ = core.m_axi_wdata;
+  // AXI: once VALID is high it stays high, with the same payload, until READY.
+  void check_held(Core& core, std::uint64_t cycle) {
+    if (held_.ar && (!core.m_axi_arvalid || core.m_axi_araddr != held_.araddr ||
+                     core.m_axi_arlen != held_.arlen || core.m_axi_arsize != held_.arsize ||
+                     core.m_axi_arburst != held_.arburst))
+      violation(cycle, core.m_axi_arvalid ? "AR payload changed before ARREADY"
+                                          : "ARVALID dropped before ARREADY");
+    if (held_.aw && (!core.m_axi_awvalid || core.m_axi_awaddr != held_.awaddr ||
+                     core.m_axi_awlen != held_.awlen || core.m_axi_awsize != held_.awsize ||
+                     core.m_axi_awburst != held_.awburst))
+      violation(cycle, core.m_axi_awvalid ? "AW payload changed before AWREADY"
+                                          : "AWVALID dropped before AWREADY");
+    if (held_.w && (!core.m_axi_wvalid || core.m_axi_wdata != held_.wdata ||
+                    core.m_axi_wstrb != held_.wstrb || core.m_axi_wlast != held_.wlast))
+      violation(cycle, core.m_axi_wvalid ? "W payload changed before WREADY"
+                                         : "WVALID dropped before WREADY");
+    held_.ar = core.m_axi_arvalid && !core.m_axi_arready;
+    held_.araddr = core.m_axi_araddr;
+    held_.arlen = core.m_axi_arlen;
+    held_.arsize = core.m_axi_arsize;
+    held_.arburst = core.m_axi_arburst;
+    held_.aw = core.m_axi_awvalid && !core.m_axi_awready;
+    held_.awaddr = core.m_axi_awaddr;
+    held_.awlen = core.m_axi_awlen;
+    held_.awsize = core.m_axi_awsize;
+    held_.awburst = core.m_axi_awburst;
+    held_.w = core.m_axi_wvalid && !core.m_axi_wready;
+    held_.wdata = core.m_axi_wdata;
+    held_.wstrb = core.m_axi_wstrb;
+    held_.wlast = core.m_axi_wlast;
   }
 
-  void violation(std::uint64_t edge, const std::string& what) {
+  static std::string hex(std::uint32_t value) {
     std::ostringstream text;
-    text << "cycle " << edge << ": " << what;
-    violations_.push_back(text.str());
+    text << std::hex << value;
+    return text.str();
+  }
+
+  void violation(std::uint64_t cycle, const std::string& what) {
+    violations_.push_back("cycle " + std::to_string(cycle) + ": " + what);
   }
 
   HostMemory& memory_;
@@ -225,18 +386,21 @@ class AxiMemorySlave {
   std::mt19937_64 random_;
   std::vector<AxiErrorRange> errors_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> stalls_;
-  std::function<void(const AxiWriteRecord&)> on_write_;
+  std::function<void(const AxiBurstRecord&)> on_burst_;
+  std::function<void(const AxiBurstRecord&)> on_write_;
+
+  std::uint64_t next_cycle_ = 0;  // the cycle the next drive() is for
   std::deque<ReadBurst> reads_;
-  std::deque<AxiWriteRecord> writes_;
-  std::deque<unsigned> write_lengths_;
+  RBeat r_beat_;
+  bool r_on_bus_ = false;
+  std::deque<AxiBurstRecord> writes_;  // AW taken, burst not yet complete
+  std::deque<WBeat> w_beats_;          // W taken, not yet written
   std::deque<Response> responses_;
+  bool b_on_bus_ = false;
+  Held held_;
+
   std::vector<std::string> violations_;
-  std::uint64_t next_edge_ = 0;
-  std::uint64_t read_bursts_ = 0;
-  std::uint64_t write_bursts_ = 0;
-  bool driven_rvalid_ = false;
-  bool held_ar_ = false, held_aw_ = false, held_w_ = false;
-  std::uint32_t held_araddr_ = 0, held_awaddr_ = 0, held_wdata_ = 0;
+  std::uint64_t read_bursts_ = 0, write_bursts_ = 0, read_beats_ = 0, write_beats_ = 0;
 };
 
 }  // namespace ohci::sim

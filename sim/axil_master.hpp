@@ -1,66 +1,92 @@
-// AxilMaster: the CPU's side of ohci_core's AXI4-Lite register window. One access at a time;
-// an access that gets no response within the timeout completes with timed_out set and every
-// VALID dropped, instead of hanging (ZipCPU's bus models do the same).
+// AxilMaster: the CPU's side of ohci_core's AXI4-Lite register window (s_axil_*), one access at
+// a time. An access that gets no response within the timeout completes with timed_out set and
+// every VALID and READY dropped, instead of hanging the simulation (as ZipCPU's bus "bomb" does).
 //
-// Cost: start_x() before a World::step() puts VALID on the bus for edge s = World::cycle().
-// Against ohci_regs (READY one edge after VALID, response one edge after the handshake) a read
-// completes at edge s+2 and a write at edge s+2: result().cycles() == 3 edges for either.
+// Pins owned (driven in drive()): s_axil_awaddr, s_axil_awvalid, s_axil_wdata, s_axil_wstrb,
+// s_axil_wvalid, s_axil_bready, s_axil_araddr, s_axil_arvalid, s_axil_rready.
+//
+// Sequence: a write drives AWVALID and WVALID together and drops each at its own handshake;
+// after both, BREADY is high until the B handshake. A read drives ARVALID until its handshake,
+// then RREADY until the R handshake. (R/BREADY are low while the address is pending.)
+//
+// Cycle cost, with the kernel's discipline (drive, eval, sample(cycle), rising edge): start_x()
+// called between cycles puts VALID on the bus in the next drive(); the cycle number of that
+// sample() is issue_cycle. The transaction completes in the sample() of its R/B handshake,
+// done_cycle, and cycles() = done_cycle - issue_cycle + 1. Against a slave that raises READY in
+// the cycle after it first sees VALID and VALID on its response one cycle after the address
+// handshake (ohci_regs):
+//   issue_cycle s: VALID, READY low; s + 1: address (and W) handshake; s + 2: R/B handshake.
+// so cycles() == 3 for a read and for a write, and busy() is false again after the step of
+// cycle s + 2; the next access can have its VALID on the bus at s + 3.
+// Timeout: an access still incomplete in the sample() of cycle issue_cycle + timeout - 1 ends
+// there with timed_out set (cycles() == timeout); its VALIDs and READYs are low from the next
+// drive(). A response the slave gives after that is recorded in violations() as a late response
+// (and a slave that keeps RVALID/BVALID high would answer the next access with the old value).
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 namespace ohci::sim {
 
 struct AxilResult {
-  std::uint32_t data = 0;
-  std::uint8_t resp = 0;
-  std::uint64_t start_edge = 0;  // first edge with VALID on the bus
-  std::uint64_t done_edge = 0;   // edge of the R or B handshake
+  std::uint32_t data = 0;         // RDATA (reads)
+  std::uint8_t resp = 0;          // RRESP or BRESP
+  std::uint64_t issue_cycle = 0;  // first cycle with VALID on the bus
+  std::uint64_t done_cycle = 0;   // cycle of the R or B handshake, or of the timeout
   bool timed_out = false;
-  std::uint64_t cycles() const { return done_edge - start_edge + 1; }
+  std::uint64_t cycles() const { return done_cycle - issue_cycle + 1; }
 };
 
 template <class Core>
 class AxilMaster {
  public:
-  explicit AxilMaster(unsigned timeout_cycles = 256) : timeout_cycles_(timeout_cycles) {}
+  static constexpr std::uint32_t kWindowBytes = 0x800;  // s_axil_*addr[10:0]
+
+  // Throws std::invalid_argument for a timeout of 0 cycles.
+  explicit AxilMaster(unsigned timeout_cycles = 256) : timeout_cycles_(timeout_cycles) {
+    if (timeout_cycles == 0) throw std::invalid_argument("AxilMaster: timeout of 0 cycles");
+  }
 
   bool busy() const { return state_ != State::Idle; }
+  // The last completed access (valid once busy() is false after a start).
   const AxilResult& result() const { return result_; }
+  // Responses nobody asked for (after a timeout, or from a broken slave).
+  const std::vector<std::string>& violations() const { return violations_; }
 
-  void start_read(std::uint32_t address) {
-    begin(State::ReadAddress);
-    address_ = address;
-  }
+  // Both throw std::logic_error while busy() and std::out_of_range for an address outside the
+  // 2 KiB window.
+  void start_read(std::uint32_t address) { begin(State::ReadAddress, address); }
   void start_write(std::uint32_t address, std::uint32_t data, std::uint8_t strobe = 0xF) {
-    begin(State::WriteAddressData);
-    address_ = address;
+    begin(State::WriteAddressData, address);
     data_ = data;
-    strobe_ = strobe;
-    aw_done_ = false;
-    w_done_ = false;
+    strobe_ = static_cast<std::uint8_t>(strobe & 0xFu);
+    aw_done_ = w_done_ = false;
   }
 
   void drive(Core& core) {
+    using Address = std::remove_cvref_t<decltype(core.s_axil_araddr)>;
+    const bool writing = state_ == State::WriteAddressData;
     core.s_axil_arvalid = state_ == State::ReadAddress;
-    core.s_axil_araddr = static_cast<std::uint16_t>(address_ & 0x7FF);
+    core.s_axil_araddr = static_cast<Address>(address_);
     core.s_axil_rready = state_ == State::ReadData;
-    core.s_axil_awvalid = state_ == State::WriteAddressData && !aw_done_;
-    core.s_axil_awaddr = static_cast<std::uint16_t>(address_ & 0x7FF);
-    core.s_axil_wvalid = state_ == State::WriteAddressData && !w_done_;
+    core.s_axil_awvalid = writing && !aw_done_;
+    core.s_axil_awaddr = static_cast<Address>(address_);
+    core.s_axil_wvalid = writing && !w_done_;
     core.s_axil_wdata = data_;
     core.s_axil_wstrb = strobe_;
     core.s_axil_bready = state_ == State::WriteResponse;
   }
 
-  void sample(Core& core, std::uint64_t edge) {
-    if (state_ == State::Idle) {
-      next_edge_ = edge + 1;
-      return;
-    }
-    if (!started_) {
-      result_.start_edge = edge;
-      started_ = true;
+  void sample(Core& core, std::uint64_t cycle) {
+    check_unexpected(core, cycle);
+    if (state_ == State::Idle) return;
+    if (!issued_) {
+      result_.issue_cycle = cycle;
+      issued_ = true;
     }
     switch (state_) {
       case State::ReadAddress:
@@ -69,9 +95,8 @@ class AxilMaster {
       case State::ReadData:
         if (core.s_axil_rvalid && core.s_axil_rready) {
           result_.data = core.s_axil_rdata;
-          result_.resp = core.s_axil_rresp;
-          finish(edge, false);
-          return;
+          result_.resp = static_cast<std::uint8_t>(core.s_axil_rresp);
+          return finish(cycle, false);
         }
         break;
       case State::WriteAddressData:
@@ -81,40 +106,59 @@ class AxilMaster {
         break;
       case State::WriteResponse:
         if (core.s_axil_bvalid && core.s_axil_bready) {
-          result_.resp = core.s_axil_bresp;
-          finish(edge, false);
-          return;
+          result_.resp = static_cast<std::uint8_t>(core.s_axil_bresp);
+          return finish(cycle, false);
         }
         break;
       case State::Idle:
         break;
     }
-    if (edge - result_.start_edge + 1 >= timeout_cycles_) finish(edge, true);
+    if (cycle - result_.issue_cycle + 1 >= timeout_cycles_) finish(cycle, true);
   }
 
  private:
   enum class State { Idle, ReadAddress, ReadData, WriteAddressData, WriteResponse };
 
-  void begin(State state) {
+  void begin(State state, std::uint32_t address) {
+    if (busy()) throw std::logic_error("AxilMaster: an access is already in flight");
+    if (address >= kWindowBytes)
+      throw std::out_of_range("AxilMaster: register offset " + std::to_string(address) +
+                              " outside the 0x800-byte window");
     result_ = AxilResult{};
     state_ = state;
-    started_ = false;
+    address_ = address;
+    issued_ = false;
   }
-  void finish(std::uint64_t edge, bool timed_out) {
-    result_.done_edge = edge;
+
+  void finish(std::uint64_t cycle, bool timed_out) {
+    result_.done_cycle = cycle;
     result_.timed_out = timed_out;
     state_ = State::Idle;
   }
 
+  // A response VALID while no access waits for it; reported once per rising VALID.
+  void check_unexpected(const Core& core, std::uint64_t cycle) {
+    const bool stray_r = core.s_axil_rvalid && state_ != State::ReadData;
+    const bool stray_b = core.s_axil_bvalid && state_ != State::WriteResponse;
+    if (stray_r && !stray_r_)
+      violations_.push_back("cycle " + std::to_string(cycle) + ": RVALID with no read waiting");
+    if (stray_b && !stray_b_)
+      violations_.push_back("cycle " + std::to_string(cycle) + ": BVALID with no write waiting");
+    stray_r_ = stray_r;
+    stray_b_ = stray_b;
+  }
+
   unsigned timeout_cycles_;
   State state_ = State::Idle;
-  bool started_ = false;
+  bool issued_ = false;
   std::uint32_t address_ = 0;
   std::uint32_t data_ = 0;
   std::uint8_t strobe_ = 0xF;
   bool aw_done_ = false;
   bool w_done_ = false;
-  std::uint64_t next_edge_ = 0;
+  bool stray_r_ = false;
+  bool stray_b_ = false;
+  std::vector<std::string> violations_;
   AxilResult result_;
 };
 

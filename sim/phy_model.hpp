@@ -1,31 +1,57 @@
 // PhyModel: a behavioural 1394a PHY on one node's PHY-link pins, enough for the transmit path:
-// it decodes LREQ, grants the bus, and captures what the link transmits.
+// it decodes LREQ, arbitrates (grants the link's bus requests in order), checks the link's side
+// of the CTL/D protocol and captures every packet the link transmits.
+// Reference: ../shared/reference/ohci-isoch.md 4.4.
 //
-// Pins (DESIGN.md): phy_d[7] is D0, the first bit on the wire; phy_ctl[1] is CTL0. CTL and D are
-// split tri-states: the model drives phy_ctl_i/phy_d_i with the resolved bus (the PHY's value
-// while it drives, else the link's while phy_ctl_oe/phy_d_oe, else 0) and records contention.
+// Pins owned (driven in drive()): phy_ctl_i, phy_d_i, phy_linkon (always 0).
+// Bit order (DESIGN.md): phy_d[7] is D0, the first bit on the wire; phy_ctl[1] is CTL0, so the
+// CTL values read 2'b00 Idle, 2'b01 Status (PHY) / Hold (link), 2'b10 Receive / Transmit,
+// 2'b11 Grant (PHY only).
+// CTL and D are split tri-states: drive() puts the resolved bus on phy_ctl_i/phy_d_i: the PHY's
+// value while it drives, else the link's phy_ctl_o/phy_d_o while phy_ctl_oe/phy_d_oe, else 0
+// (pulled low). If both drive in one cycle that is a violation and the PHY's value wins. The
+// link's outputs are read in drive(): they must be registered (they are in ohci_link_tx), and a
+// change between drive() and sample() is recorded as a violation.
 //
-// Timing (edges as numbered by World::step()):
-//   - LREQ is 8 bits {1, type[2:0], speed[2:0], 0} sampled one per edge; a request is complete
-//     at the edge that samples its stop bit, r;
-//   - the PHY drives Grant (CTL=11) for edge r + 1 + arbitration_delay, Idle (00) for the next
-//     edge, then releases CTL and D;
-//   - the link may drive at most one Idle, then Hold (01), then Transmit (10) with data at the
-//     granted speed (S400: 8 bits on D0-D7, S200: 4 on D0-D3, S100: 2 on D0-D1, others low),
-//     then Idle for two edges, then release.
+// Timing, in the cycle numbers of sample(core, cycle) (drive, eval, sample, rising edge):
+//   - LREQ is shifted in one bit per cycle, MSB first, idle low: start 1, type[2:0], then for bus
+//     requests (ImmReq, IsoReq, PriReq, FairReq) speed[2:0] (000 S100, 010 S200, 100 S400) and a
+//     stop 0: 8 bits. RdReg adds address[3:0] (9 bits), WrReg address[3:0] and data[7:0] (17
+//     bits), AccelCtl one control bit (6 bits); those are recorded in link_requests() and
+//     otherwise ignored. A request is complete at cycle r, the one whose sample() sees its stop
+//     bit.
+//   - Arbitration: a bus request starts arbitrating at cycle s = the later of r and the cycle the
+//     bus became free; the PHY drives Grant (CTL=11, D=0) in cycle g = s + 1 + arbitration_delay
+//     (grant_cycle), Idle (CTL=00, D=0) in g + 1, and releases CTL and D from g + 2. Requests are
+//     served in the order they complete; while the link owns the bus no Grant is given.
+//     Default delay 4: with the bus free, Grant is seen 5 cycles after the stop bit.
+//   - The link owns the bus from g + 2. It may drive at most one Idle, then Hold (at most 47
+//     cycles), then Transmit with data on D at the request's speed: S400 all of D0-D7
+//     (phy_d[7:0]), S200 D0-D3 (phy_d[7:4]), S100 D0-D1 (phy_d[7:6]), unused lines low. Bits are
+//     assembled MSB first (D0 first). first_data_cycle is the first Transmit cycle. The packet
+//     ends at the first cycle the link drives Idle (or Hold: a concatenated packet follows in
+//     the same grant); the link drives Idle for 2 cycles in total, then releases (oe low). The
+//     first cycle it does not drive CTL is the cycle the bus becomes free.
+//   - A link that does not drive at g + 2, or drives Idle and releases without a packet, gives
+//     the grant back (counted in unused_grants(), no violation).
+// Violations (each "cycle N: ..."): link driving while the PHY does or without a grant, the
+// reserved CTL code 11 from the link, more than 47 Hold cycles, Transmit without D driven, data
+// on D lines unused at the speed, a packet that is not a whole number of bytes, a release
+// without 2 Idle cycles, Idle beyond 2 cycles (not releasing), Hold or Transmit after the
+// release Idle, a malformed LREQ (stop bit 1, speed code not S100/S200/S400, type 111).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace ohci::sim {
 
 struct PhyConfig {
-  unsigned arbitration_delay = 4;  // edges from a complete request to its Grant, minus one
+  // Grant comes arbitration_delay + 1 cycles after a request starts arbitrating (see above).
+  unsigned arbitration_delay = 4;
 };
 
 enum class LreqType : std::uint8_t {
@@ -35,18 +61,32 @@ enum class LreqType : std::uint8_t {
   FairReq = 3,
   RdReg = 4,
   WrReg = 5,
-  AccelCtl = 6
+  AccelCtl = 6,
+  Reserved = 7,
 };
 
+// One decoded LREQ.
+struct LinkRequest {
+  std::uint64_t cycle = 0;  // the cycle whose sample() saw its stop bit
+  LreqType type = LreqType::FairReq;
+  unsigned speed = 0;        // bus requests: 0 S100, 1 S200, 2 S400
+  std::uint8_t address = 0;  // RdReg, WrReg
+  std::uint8_t data = 0;     // WrReg: the byte; AccelCtl: the control bit
+};
+
+// One packet as the link put it on D.
 struct WirePacket {
-  LreqType request = LreqType::FairReq;
-  unsigned speed = 0;                 // 0 S100, 1 S200, 2 S400
-  std::uint64_t request_edge = 0;     // edge that sampled the request's stop bit
-  std::uint64_t grant_edge = 0;       // edge at which the link saw Grant
-  std::uint64_t first_data_edge = 0;  // first edge sampling Transmit with data
-  std::uint64_t last_data_edge = 0;
-  std::vector<std::uint8_t> bytes;
-  bool whole_bytes = true;
+  LreqType request = LreqType::FairReq;  // the bus request it was granted for
+  unsigned speed = 0;                    // 0 S100, 1 S200, 2 S400 (as in OHCI's spd)
+  std::uint64_t request_cycle = 0;       // the request's stop bit (LinkRequest::cycle)
+  std::uint64_t grant_cycle = 0;         // the cycle the PHY drove Grant
+  std::uint64_t first_data_cycle = 0;    // the first Transmit cycle
+  std::uint64_t last_data_cycle = 0;     // the last Transmit cycle
+  // The same value as first_data_cycle, under the name node.cpp, ohci_sim_main.cpp and
+  // it_transmit_test.cpp use; remove once they read first_data_cycle.
+  std::uint64_t first_data_edge = 0;
+  std::vector<std::uint8_t> bytes;  // in wire order
+  bool whole_bytes = true;          // false if the bit count was not a multiple of 8
 };
 
 template <class Core>
@@ -56,161 +96,280 @@ class PhyModel {
 
   void set_on_packet(std::function<void(const WirePacket&)> hook) { on_packet_ = std::move(hook); }
   const std::vector<WirePacket>& packets() const { return packets_; }
-  const std::vector<std::string>& violations() const { return violations_; }
   void clear_packets() { packets_.clear(); }
+  const std::vector<LinkRequest>& link_requests() const { return link_requests_; }
+  const std::vector<std::string>& violations() const { return violations_; }
+  std::uint64_t unused_grants() const { return unused_grants_; }
+  // No request queued or being shifted in, and nobody owns the bus.
+  bool idle() const { return state_ == State::Free && pending_.empty() && lreq_bits_ == 0; }
 
   void drive(Core& core) {
     core.phy_linkon = 0;
-    if (state_ == State::Grant || state_ == State::GrantIdle) {
-      core.phy_ctl_i = state_ == State::Grant ? kCtlGrant : kCtlIdle;
-      core.phy_d_i = 0;
+    phy_drives_ = state_ == State::Grant || state_ == State::GrantIdle;
+    if (phy_drives_) {
+      driven_ctl_ = state_ == State::Grant ? kCtlGrant : kCtlIdle;
+      driven_d_ = 0;
     } else {
-      core.phy_ctl_i = core.phy_ctl_oe ? core.phy_ctl_o : 0;
-      core.phy_d_i = core.phy_d_oe ? core.phy_d_o : 0;
+      driven_ctl_ = link_ctl(core);
+      driven_d_ = link_d(core);
     }
+    core.phy_ctl_i = driven_ctl_;
+    core.phy_d_i = driven_d_;
   }
 
-  void sample(Core& core, std::uint64_t edge) {
-    decode_lreq(core.phy_lreq, edge);
+  void sample(Core& core, std::uint64_t cycle) {
     const bool link_drives = core.phy_ctl_oe || core.phy_d_oe;
+    const bool stale = !phy_drives_ && (link_ctl(core) != driven_ctl_ || link_d(core) != driven_d_);
+    once(stale, stale_flagged_, cycle,
+         "link CTL/D outputs changed between drive() and sample() (combinational path?)");
+    decode_lreq(core.phy_lreq != 0, cycle);
     switch (state_) {
       case State::Free:
-        if (link_drives) violation(edge, "link drives CTL/D without a grant");
-        if (!requests_.empty()) {
-          current_ = requests_.front();
-          requests_.pop_front();
-          countdown_ = config_.arbitration_delay;
-          state_ = State::Arbitrating;
-          if (countdown_ == 0) state_ = State::Grant;
-        }
-        break;
       case State::Arbitrating:
-        if (link_drives) violation(edge, "link drives CTL/D without a grant");
-        if (--countdown_ == 0) state_ = State::Grant;
+        once(link_drives, unowned_flagged_, cycle, "link drives CTL/D without a grant");
+        if (state_ == State::Arbitrating && --countdown_ == 0) state_ = State::Grant;
         break;
       case State::Grant:
-        if (link_drives) violation(edge, "contention: link drives during Grant");
-        current_.grant_edge = edge;
+        once(link_drives, contention_flagged_, cycle, "link and PHY both drive (Grant)");
+        current_.grant_cycle = cycle;
         state_ = State::GrantIdle;
         break;
       case State::GrantIdle:
-        if (link_drives) violation(edge, "contention: link drives during the PHY's Idle");
+        once(link_drives, contention_flagged_, cycle, "link and PHY both drive (Idle after Grant)");
         state_ = State::LinkOwns;
-        link_idle_ = 0;
-        not_driving_ = 0;
-        hold_ = 0;
-        seen_data_ = false;
-        bits_ = 0;
-        bit_count_ = 0;
+        phase_ = Phase::Start;
         break;
       case State::LinkOwns:
-        observe_link(core, edge);
+        observe_link(core, cycle);
         break;
     }
+    if (!link_drives) unowned_flagged_ = contention_flagged_ = false;
+    if (state_ == State::Free && !pending_.empty()) start_arbitration();
   }
 
  private:
   enum class State { Free, Arbitrating, Grant, GrantIdle, LinkOwns };
+  // Where the link is in its use of a grant.
+  enum class Phase { Start, AfterIdle, Hold, Data, Ending };
   static constexpr std::uint8_t kCtlIdle = 0b00, kCtlHold = 0b01, kCtlTransmit = 0b10,
                                 kCtlGrant = 0b11;
+  static constexpr unsigned kMaxHold = 47;
+  static constexpr unsigned kReleaseIdles = 2;
 
-  void decode_lreq(bool bit, std::uint64_t edge) {
-    if (lreq_bits_ == 0) {
-      if (!bit) return;  // idle low until a start bit
-      lreq_value_ = 1;
-      lreq_bits_ = 1;
-      return;
-    }
+  static std::uint8_t link_ctl(const Core& core) {
+    return core.phy_ctl_oe ? static_cast<std::uint8_t>(core.phy_ctl_o & 0x3u) : 0;
+  }
+  static std::uint8_t link_d(const Core& core) {
+    return core.phy_d_oe ? static_cast<std::uint8_t>(core.phy_d_o) : 0;
+  }
+  static unsigned bits_per_cycle(unsigned speed) { return speed == 0 ? 2 : speed == 1 ? 4 : 8; }
+
+  void start_arbitration() {
+    current_ = WirePacket{};
+    current_.request = pending_.front().type;
+    current_.speed = pending_.front().speed;
+    current_.request_cycle = pending_.front().cycle;
+    pending_.pop_front();
+    countdown_ = config_.arbitration_delay;
+    state_ = countdown_ == 0 ? State::Grant : State::Arbitrating;
+  }
+
+  void decode_lreq(bool bit, std::uint64_t cycle) {
+    if (lreq_bits_ == 0 && !bit) return;  // idle low until a start bit
     lreq_value_ = (lreq_value_ << 1) | (bit ? 1u : 0u);
     ++lreq_bits_;
-    const unsigned type = lreq_bits_ >= 4 ? (lreq_value_ >> (lreq_bits_ - 4)) & 0x7 : 0;
-    const unsigned length = type <= 3 ? 8 : type == 4 ? 9 : type == 5 ? 17 : 8;
+    if (lreq_bits_ < 4) return;
+    const auto type = static_cast<LreqType>((lreq_value_ >> (lreq_bits_ - 4)) & 0x7u);
+    const unsigned length = type == LreqType::RdReg      ? 9
+                            : type == LreqType::WrReg    ? 17
+                            : type == LreqType::AccelCtl ? 6
+                                                         : 8;
     if (lreq_bits_ < length) return;
-    if (lreq_value_ & 1u) violation(edge, "LREQ stop bit is not 0");
-    if (type <= 3) {
-      WirePacket request;
-      request.request = static_cast<LreqType>(type);
-      const unsigned speed_field = (lreq_value_ >> 1) & 0x7;
-      request.speed = speed_field == 0 ? 0 : speed_field == 2 ? 1 : speed_field == 4 ? 2 : 3;
-      if (request.speed == 3) violation(edge, "LREQ speed field is not S100/S200/S400");
-      request.request_edge = edge;
-      requests_.push_back(request);
+    LinkRequest request;
+    request.cycle = cycle;
+    request.type = type;
+    const std::uint32_t fields = lreq_value_ >> 1;  // without the stop bit
+    if (lreq_value_ & 1u) violation(cycle, "LREQ stop bit is 1");
+    switch (type) {
+      case LreqType::ImmReq:
+      case LreqType::IsoReq:
+      case LreqType::PriReq:
+      case LreqType::FairReq: {
+        const unsigned code = fields & 0x7u;
+        request.speed = code == 0 ? 0 : code == 2 ? 1 : code == 4 ? 2 : 0;
+        if (code != 0 && code != 2 && code != 4)
+          violation(cycle, "LREQ speed code " + std::to_string(code) + " is not S100/S200/S400");
+        pending_.push_back(request);
+        break;
+      }
+      case LreqType::RdReg:
+        request.address = static_cast<std::uint8_t>(fields & 0xFu);
+        break;
+      case LreqType::WrReg:
+        request.address = static_cast<std::uint8_t>((fields >> 8) & 0xFu);
+        request.data = static_cast<std::uint8_t>(fields & 0xFFu);
+        break;
+      case LreqType::AccelCtl:
+        request.data = static_cast<std::uint8_t>(fields & 0x1u);
+        break;
+      case LreqType::Reserved:
+        violation(cycle, "LREQ type 111 is reserved");
+        break;
     }
+    link_requests_.push_back(request);
     lreq_bits_ = 0;
+    lreq_value_ = 0;
   }
 
-  void observe_link(Core& core, std::uint64_t edge) {
+  void observe_link(const Core& core, std::uint64_t cycle) {
     if (!core.phy_ctl_oe) {
-      if (seen_data_) {
-        if (link_idle_ == 0) violation(edge, "link released the bus without driving Idle");
-        state_ = State::Free;
-      } else if (hold_ > 0 || ++not_driving_ > 2) {
-        state_ = State::Free;  // the link gave the grant back, or never took it
-      }
+      if (core.phy_d_oe) violation(cycle, "link drives D without CTL");
+      release(cycle);
       return;
     }
-    const unsigned ctl = core.phy_ctl_o;
-    if (ctl == kCtlTransmit) {
-      if (!seen_data_) current_.first_data_edge = edge;
-      seen_data_ = true;
-      current_.last_data_edge = edge;
-      take_data(core.phy_d_o, edge);
-    } else if (ctl == kCtlHold) {
-      if (seen_data_) violation(edge, "Hold after data");
-      if (++hold_ > 47) violation(edge, "Hold longer than 47 cycles");
-    } else if (ctl == kCtlIdle) {
-      if (seen_data_) {
-        if (link_idle_ == 0) finish_packet();
-        if (++link_idle_ > 2) violation(edge, "link keeps driving Idle for more than 2 cycles");
-      } else if (++link_idle_ > 1 || hold_ > 0) {
-        violation(edge, "Idle before data beyond the one allowed");
-      }
-    } else {
-      violation(edge, "link drives the reserved CTL code 11");
+    switch (core.phy_ctl_o & 0x3u) {
+      case kCtlIdle:
+        if (phase_ == Phase::Start) {
+          phase_ = Phase::AfterIdle;
+        } else if (phase_ == Phase::Ending) {
+          if (++idles_ == kReleaseIdles + 1)
+            violation(cycle, "link drives Idle beyond " + std::to_string(kReleaseIdles) +
+                                 " cycles instead of releasing");
+        } else {
+          // A second Idle straight after the first gives the grant back with the ordinary
+          // release; otherwise this Idle ends a packet (or a Hold) and starts the release.
+          idles_ = phase_ == Phase::AfterIdle ? 2 : 1;
+          if (phase_ == Phase::Data) finish_packet(cycle);
+          phase_ = Phase::Ending;
+        }
+        break;
+      case kCtlHold:
+        if (phase_ == Phase::Ending) {
+          violation(cycle, "link drives Hold after its release Idle");
+        } else if (phase_ == Phase::Hold) {
+          if (++hold_ == kMaxHold + 1)
+            violation(cycle,
+                      "link holds the bus longer than " + std::to_string(kMaxHold) + " cycles");
+        } else {
+          if (phase_ == Phase::Data) finish_packet(cycle);  // a concatenated packet follows
+          phase_ = Phase::Hold;
+          hold_ = 1;
+        }
+        break;
+      case kCtlTransmit:
+        if (phase_ == Phase::Ending) {
+          violation(cycle, "link drives Transmit after its release Idle");
+          break;
+        }
+        if (phase_ != Phase::Data) start_packet(cycle);
+        take_data(core, cycle);
+        break;
+      default:
+        violation(cycle, "link drives the reserved CTL code 11");
+        break;
     }
   }
 
-  void take_data(std::uint8_t pins, std::uint64_t edge) {
-    const unsigned width = current_.speed == 0 ? 2 : current_.speed == 1 ? 4 : 8;
-    const std::uint8_t unused_mask = static_cast<std::uint8_t>(0xFFu >> width);
-    if (pins & unused_mask) violation(edge, "data on D lines unused at this speed");
+  // The link no longer drives CTL: the bus is free again.
+  void release(std::uint64_t cycle) {
+    switch (phase_) {
+      case Phase::Start:
+      case Phase::AfterIdle:
+        break;
+      case Phase::Hold:
+        violation(cycle, "link releases the bus from Hold without Idle");
+        break;
+      case Phase::Data:
+        finish_packet(cycle);
+        violation(cycle, "link releases the bus without driving Idle");
+        break;
+      case Phase::Ending:
+        if (idles_ < kReleaseIdles)
+          violation(cycle, "link releases the bus after " + std::to_string(idles_) +
+                               " Idle cycle(s) instead of " + std::to_string(kReleaseIdles));
+        break;
+    }
+    if (!sent_in_grant_) ++unused_grants_;
+    sent_in_grant_ = false;
+    state_ = State::Free;
+  }
+
+  void start_packet(std::uint64_t cycle) {
+    current_.bytes.clear();
+    current_.whole_bytes = true;
+    current_.first_data_cycle = current_.first_data_edge = cycle;
+    bits_ = 0;
+    bit_count_ = 0;
+    unused_lines_flagged_ = false;
+    phase_ = Phase::Data;
+  }
+
+  void take_data(const Core& core, std::uint64_t cycle) {
+    current_.last_data_cycle = cycle;
+    if (!core.phy_d_oe) violation(cycle, "link drives Transmit without driving D");
+    const std::uint8_t pins = link_d(core);
+    const unsigned width = bits_per_cycle(current_.speed);
+    const auto unused_mask = static_cast<std::uint8_t>(0xFFu >> width);
+    const bool unused_lines = (pins & unused_mask) != 0;
+    if (unused_lines && !unused_lines_flagged_)
+      violation(cycle, "data on D lines unused at S" + std::to_string(100u << current_.speed));
+    unused_lines_flagged_ = unused_lines;
     bits_ = (bits_ << width) | (pins >> (8 - width));
     bit_count_ += width;
     if (bit_count_ >= 8) {
-      current_.bytes.push_back(static_cast<std::uint8_t>(bits_ >> (bit_count_ - 8)));
       bit_count_ -= 8;
+      current_.bytes.push_back(static_cast<std::uint8_t>(bits_ >> bit_count_));
       bits_ &= (1u << bit_count_) - 1u;
     }
   }
 
-  void finish_packet() {
+  void finish_packet(std::uint64_t cycle) {
     current_.whole_bytes = bit_count_ == 0;
+    if (!current_.whole_bytes)
+      violation(cycle, "packet of " + std::to_string(current_.bytes.size() * 8 + bit_count_) +
+                           " bits is not a whole number of bytes");
+    sent_in_grant_ = true;
     packets_.push_back(current_);
     if (on_packet_) on_packet_(packets_.back());
-    current_.bytes.clear();
   }
 
-  void violation(std::uint64_t edge, const std::string& what) {
-    std::ostringstream text;
-    text << "cycle " << edge << ": " << what;
-    violations_.push_back(text.str());
+  // Records `what` when `condition` rises; `flagged` remembers it was reported.
+  // (A literal, not a std::string: this runs every cycle and must not allocate.)
+  void once(bool condition, bool& flagged, std::uint64_t cycle, const char* what) {
+    if (condition && !flagged) violation(cycle, what);
+    flagged = condition;
+  }
+
+  void violation(std::uint64_t cycle, const std::string& what) {
+    violations_.push_back("cycle " + std::to_string(cycle) + ": " + what);
   }
 
   PhyConfig config_;
   State state_ = State::Free;
-  std::deque<WirePacket> requests_;
-  WirePacket current_;
+  Phase phase_ = Phase::Start;
+  std::deque<LinkRequest> pending_;  // bus requests waiting for arbitration
+  WirePacket current_;               // the granted request, and its packet being received
   unsigned countdown_ = 0;
-  unsigned link_idle_ = 0;
-  unsigned not_driving_ = 0;  // cycles after the grant before the link drives
   unsigned hold_ = 0;
-  bool seen_data_ = false;
-  std::uint32_t bits_ = 0;
+  unsigned idles_ = 0;
+  bool sent_in_grant_ = false;
+  std::uint32_t bits_ = 0;  // received bits not yet a byte
   unsigned bit_count_ = 0;
   std::uint32_t lreq_value_ = 0;
   unsigned lreq_bits_ = 0;
+
+  bool phy_drives_ = false;
+  std::uint8_t driven_ctl_ = 0;
+  std::uint8_t driven_d_ = 0;
+  bool stale_flagged_ = false;
+  bool unowned_flagged_ = false;
+  bool contention_flagged_ = false;
+  bool unused_lines_flagged_ = false;
+
   std::vector<WirePacket> packets_;
+  std::vector<LinkRequest> link_requests_;
   std::vector<std::string> violations_;
+  std::uint64_t unused_grants_ = 0;
   std::function<void(const WirePacket&)> on_packet_;
 };
 
