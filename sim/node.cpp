@@ -24,7 +24,7 @@ Node::Node(VerilatedContext& context, std::string name, const NodeConfig& config
   phy_->set_on_packet([this](const WirePacket& packet) {
     std::ostringstream detail;
     detail << packet.bytes.size() << " bytes at S" << (100u << packet.speed);
-    log_.add(packet.first_data_edge, name_, EventKind::PacketOnWire, detail.str());
+    log_.add(packet.first_data_cycle, name_, EventKind::PacketOnWire, detail.str());
   });
   core_->rst = 1;
   core_->clk = 0;

@@ -161,7 +161,7 @@ int run(const Options& options) {
       mismatches += intact ? 0 : 1;
       if (!options.quiet)
         std::printf("%-10llu %3u.%-4u %4u %4u %3u %6u  %s\n",
-                    static_cast<unsigned long long>(packet.first_data_edge), cycle >> 13,
+                    static_cast<unsigned long long>(packet.first_data_cycle), cycle >> 13,
                     cycle & 0x1FFF, iso.channel, iso.tag, iso.sy, iso.data_length,
                     intact ? "ok" : "MISMATCH");
       ++seen;

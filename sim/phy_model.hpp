@@ -82,11 +82,8 @@ struct WirePacket {
   std::uint64_t grant_cycle = 0;         // the cycle the PHY drove Grant
   std::uint64_t first_data_cycle = 0;    // the first Transmit cycle
   std::uint64_t last_data_cycle = 0;     // the last Transmit cycle
-  // The same value as first_data_cycle, under the name node.cpp, ohci_sim_main.cpp and
-  // it_transmit_test.cpp use; remove once they read first_data_cycle.
-  std::uint64_t first_data_edge = 0;
-  std::vector<std::uint8_t> bytes;  // in wire order
-  bool whole_bytes = true;          // false if the bit count was not a multiple of 8
+  std::vector<std::uint8_t> bytes;       // in wire order
+  bool whole_bytes = true;               // false if the bit count was not a multiple of 8
 };
 
 template <class Core>
@@ -297,7 +294,7 @@ class PhyModel {
   void start_packet(std::uint64_t cycle) {
     current_.bytes.clear();
     current_.whole_bytes = true;
-    current_.first_data_cycle = current_.first_data_edge = cycle;
+    current_.first_data_cycle = cycle;
     bits_ = 0;
     bit_count_ = 0;
     unused_lines_flagged_ = false;

@@ -188,7 +188,7 @@ TEST(ItUnderrunState, IsForgivenAtProgramEndSoAnAppendedBlockIsNotSkipped) {
   const auto& wire = bench.node.phy().packets();
   ASSERT_GE(wire.size(), 5u);
   ASSERT_EQ(sim::tcode_of(wire[2].bytes), 0xA);
-  EXPECT_LT(wire[2].first_data_edge, packet_cycle_open + 100);
+  EXPECT_LT(wire[2].first_data_cycle, packet_cycle_open + 100);
   EXPECT_EQ(sim::tcode_of(wire[3].bytes), 0x8);
   EXPECT_EQ(sim::tcode_of(wire[4].bytes), 0x8);
 

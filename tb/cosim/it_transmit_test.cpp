@@ -135,7 +135,7 @@ TEST_F(ItTransmit, CycleMatchedStartSendsFirstPacketInExactlyTheMatchedCycle) {
   // Cycle starts of cycles 501..504 went out with no isochronous packet after them.
   std::size_t cycle_starts_before = 0;
   for (const auto& wire : node_.phy().packets()) {
-    if (wire.first_data_edge >= sent[0].wire.first_data_edge) break;
+    if (wire.first_data_cycle >= sent[0].wire.first_data_cycle) break;
     cycle_starts_before += sim::tcode_of(wire.bytes) == 0x8;
   }
   EXPECT_EQ(cycle_starts_before, 5u);
