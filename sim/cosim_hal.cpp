@@ -9,34 +9,38 @@ void CosimHal::wait_for_bus() {
   while (bus.busy()) world_.step();
 }
 
-std::uint32_t CosimHal::read32(std::uint32_t offset) {
+AxilResult CosimHal::access(bool write, std::uint32_t offset, std::uint32_t value) {
   auto& bus = node_.register_bus();
   wait_for_bus();
-  bus.start_read(offset);
+  // From here until the result is copied the CPU is inside this access: no ISR may start and
+  // reuse the bus (its own access would overwrite this one's result).
+  node_.set_cpu_access(true);
+  if (write) {
+    bus.start_write(offset, value);
+  } else {
+    bus.start_read(offset);
+  }
   wait_for_bus();
-  const auto& result = bus.result();
+  const AxilResult result = bus.result();
+  node_.set_cpu_access(false);
   last_access_cycles_ = result.cycles();
   if (result.timed_out) {
     std::ostringstream detail;
-    detail << "read 0x" << std::hex << offset;
-    world_.log().add(world_.cycle(), node_.name(), EventKind::RegisterTimeout, detail.str());
-    return 0xFFFF'FFFFu;  // what a PCI read of a dead device returns
+    detail << (write ? "write 0x" : "read 0x") << std::hex << offset;
+    world_.log().add(result.done_cycle, node_.name(), EventKind::RegisterTimeout, detail.str());
   }
-  return result.data;
+  // An interrupt that became deliverable during the access is taken now, between accesses.
+  node_.service_interrupt(world_.cycle());
+  return result;
+}
+
+std::uint32_t CosimHal::read32(std::uint32_t offset) {
+  const AxilResult result = access(false, offset, 0);
+  return result.timed_out ? 0xFFFF'FFFFu : result.data;  // a dead device reads all ones, as on PCI
 }
 
 void CosimHal::write32(std::uint32_t offset, std::uint32_t value) {
-  auto& bus = node_.register_bus();
-  wait_for_bus();
-  bus.start_write(offset, value);
-  wait_for_bus();
-  const auto& result = bus.result();
-  last_access_cycles_ = result.cycles();
-  if (result.timed_out) {
-    std::ostringstream detail;
-    detail << "write 0x" << std::hex << offset;
-    world_.log().add(world_.cycle(), node_.name(), EventKind::RegisterTimeout, detail.str());
-  }
+  access(true, offset, value);
 }
 
 std::optional<fw::DmaRegion> CosimHal::dma_alloc(std::size_t bytes, std::size_t alignment) {

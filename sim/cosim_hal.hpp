@@ -27,6 +27,7 @@ class CosimHal final : public fw::Hal {
 
  private:
   void wait_for_bus();
+  AxilResult access(bool write, std::uint32_t offset, std::uint32_t value);
 
   World& world_;
   Node& node_;

@@ -7,10 +7,12 @@
 
 namespace ohci::sim {
 
-Node::Node(VerilatedContext& context, std::string name, const NodeConfig& config, EventLog& log)
+Node::Node(VerilatedContext& context, std::string name, const NodeConfig& config, EventLog& log,
+           const std::uint64_t& world_cycle)
     : name_(std::move(name)),
       config_(config),
       log_(log),
+      world_cycle_(world_cycle),
       core_(std::make_unique<Vohci_core>(&context, name_.c_str())),
       memory_(config.memory_base, config.memory_size),
       dma_port_(std::make_unique<AxiMemorySlave<Vohci_core>>(memory_, config.dma)),
@@ -48,23 +50,38 @@ void Node::sample(std::uint64_t cycle) {
 
 void Node::service_interrupt(std::uint64_t cycle_after_edge) {
   const std::uint64_t edge = cycle_after_edge - 1;
-  const bool irq = core_->irq;
-  if (irq && !irq_high_) {
-    irq_high_ = true;
-    irq_raised_edge_ = edge;
-    log_.add(edge, name_, EventKind::IrqRaised);
-  } else if (!irq && irq_high_) {
-    irq_high_ = false;
-    log_.add(edge, name_, EventKind::IrqDropped);
+  if (edge < last_serviced_edge_) return;  // stale: time moved on inside another ISR
+  if (edge > last_serviced_edge_ || edge == 0) {
+    const bool irq = core_->irq;
+    if (irq && !irq_high_) {
+      irq_high_ = true;
+      irq_raised_edge_ = edge;
+      log_.add(edge, name_, EventKind::IrqRaised);
+    } else if (!irq && irq_high_) {
+      irq_high_ = false;
+      log_.add(edge, name_, EventKind::IrqDropped);
+    }
   }
-  // One CPU per node: no nesting, and an interrupt is taken between register accesses.
-  if (!irq_high_ || !isr_ || in_isr_ || register_bus_->busy()) return;
+  last_serviced_edge_ = edge;
+  if (!irq_high_ || !isr_ || in_isr_ || cpu_access_ || register_bus_->busy()) return;
   if (edge < irq_raised_edge_ + config_.interrupt_latency_cycles) return;
-  in_isr_ = true;
-  log_.add(edge, name_, EventKind::IsrEntered);
-  isr_();
-  log_.add(edge, name_, EventKind::IsrReturned);
-  in_isr_ = false;
+
+  // in_isr_ is cleared however the ISR ends (a test's ASSERT, an exception).
+  struct InIsr {
+    bool& flag;
+    explicit InIsr(bool& in_isr) : flag(in_isr) { flag = true; }
+    ~InIsr() { flag = false; }
+  };
+  {
+    InIsr guard(in_isr_);
+    log_.add(edge, name_, EventKind::IsrEntered);
+    isr_();
+  }
+  const std::uint64_t returned_edge = world_cycle_ - 1;
+  log_.add(returned_edge, name_, EventKind::IsrReturned);
+  // Still pending (the ISR did not clear every event): the line is taken again after the
+  // modelled latency, counted from the return.
+  if (core_->irq) irq_raised_edge_ = returned_edge;
 }
 
 }  // namespace ohci::sim

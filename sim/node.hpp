@@ -32,7 +32,9 @@ struct NodeConfig {
 
 class Node {
  public:
-  Node(VerilatedContext& context, std::string name, const NodeConfig& config, EventLog& log);
+  // `world_cycle` is the World's cycle counter (the number of the next rising edge).
+  Node(VerilatedContext& context, std::string name, const NodeConfig& config, EventLog& log,
+       const std::uint64_t& world_cycle);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -49,16 +51,24 @@ class Node {
   void drive();
   void sample(std::uint64_t cycle);
 
-  // Firmware side.
+  // Firmware side. The node models one CPU: its ISR is entered at the first edge irq is seen
+  // high plus interrupt_latency_cycles, never nested, and only between register accesses (an
+  // access is under way from its start until the firmware has its result). Firmware of
+  // different nodes runs as nested calls on one host thread, so one node's ISR delays the
+  // other nodes' firmware (not their hardware) while it runs.
   void attach_interrupt(std::function<void()> isr) { isr_ = std::move(isr); }
   bool in_interrupt() const { return in_isr_; }
-  // Called by the World after every rising edge `cycle_after_edge - 1`.
+  void set_cpu_access(bool under_way) { cpu_access_ = under_way; }
+  // Called by the World after every rising edge `cycle_after_edge - 1`, and by the firmware
+  // backend when an access completes. Calls for an edge older than one already serviced (after
+  // another node's ISR moved time on) are ignored.
   void service_interrupt(std::uint64_t cycle_after_edge);
 
  private:
   std::string name_;
   NodeConfig config_;
   EventLog& log_;
+  const std::uint64_t& world_cycle_;
   std::unique_ptr<Vohci_core> core_;
   HostMemory memory_;
   std::unique_ptr<AxiMemorySlave<Vohci_core>> dma_port_;
@@ -66,8 +76,10 @@ class Node {
   std::unique_ptr<PhyModel<Vohci_core>> phy_;
   std::function<void()> isr_;
   bool irq_high_ = false;
-  std::uint64_t irq_raised_edge_ = 0;
+  std::uint64_t irq_raised_edge_ = 0;  // the edge irq rose, or an ISR returned with it still high
+  std::uint64_t last_serviced_edge_ = 0;
   bool in_isr_ = false;
+  bool cpu_access_ = false;
 };
 
 }  // namespace ohci::sim

@@ -19,7 +19,7 @@ World::~World() {
 
 Node& World::add_node(const std::string& name, const NodeConfig& config) {
   if (trace_) throw std::logic_error("World::add_node: add every node before opening a trace");
-  nodes_.push_back(std::make_unique<Node>(*context_, name, config, log_));
+  nodes_.push_back(std::make_unique<Node>(*context_, name, config, log_, cycle_));
   return *nodes_.back();
 }
 
@@ -48,11 +48,13 @@ void World::step() {
 }
 
 void World::run(std::uint64_t cycles) {
-  for (std::uint64_t i = 0; i < cycles; ++i) step();
+  const std::uint64_t end = cycle_ + cycles;
+  while (cycle_ < end) step();
 }
 
 bool World::run_until(const std::function<bool()>& done, std::uint64_t max_cycles) {
-  for (std::uint64_t i = 0; i < max_cycles; ++i) {
+  const std::uint64_t end = cycle_ + max_cycles;
+  while (cycle_ < end) {
     if (done()) return true;
     step();
   }

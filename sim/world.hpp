@@ -50,8 +50,9 @@ class World {
   // One clk cycle for every node: drive inputs, falling half, sample, rising edge; then
   // interrupts are delivered.
   void step();
+  // Advances `cycles` clk cycles (firmware run from an ISR meanwhile counts towards them).
   void run(std::uint64_t cycles);
-  // Steps until `done` returns true (checked after every cycle) or `max_cycles` pass.
+  // Steps until `done` returns true (checked after every step) or `max_cycles` pass.
   // Returns whether `done` became true.
   bool run_until(const std::function<bool()>& done, std::uint64_t max_cycles);
 
@@ -66,11 +67,11 @@ class World {
   void deliver_interrupts();
 
   std::unique_ptr<VerilatedContext> context_;
+  EventLog log_;  // before the nodes, which log into it until they are gone
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<VerilatedFstC> trace_;
   TraceWindow trace_window_;
   std::uint64_t cycle_ = 0;
-  EventLog log_;
 };
 
 }  // namespace ohci::sim
