@@ -38,12 +38,17 @@ Status ItContext::start(BlockRef first, std::optional<std::uint32_t> cycle_match
   if (!command_ptr) return command_ptr.status();
   std::uint32_t run = context_control::kRun.mask();
   if (cycle_match) {
-    if (!it_control::kCycleMatch.fits(*cycle_match)) return Status::InvalidParameter;
+    // cycleSeconds[1:0] : cycleCount; a count of 8000 or more never comes.
+    if (!it_control::kCycleMatch.fits(*cycle_match) || (*cycle_match & 0x1FFFu) >= 8000u) {
+      return Status::InvalidParameter;
+    }
     run |= it_control::kCycleMatchEnable.mask() | it_control::kCycleMatch.put(*cycle_match);
   }
   // CommandPtr may only be written while the context is stopped.
   if (!status().stopped()) return Status::InvalidDeviceState;
 
+  // The program must be visible to the controller before CommandPtr and run point it there.
+  hal_->write_barrier();
   hal_->write32(offset(Reg::kCommandPtr), *command_ptr);
   hal_->write32(offset(Reg::kContextControlClear), kAllBits);
   hal_->write32(offset(Reg::kContextControlSet), run);

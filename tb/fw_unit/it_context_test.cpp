@@ -42,13 +42,14 @@ TEST(ItContext, OpensOnlyContextsThatExist) {
   EXPECT_TRUE(hal.log.empty());
 }
 
-TEST(ItContext, StartWritesCommandPtrThenRunThenFlushes) {
+TEST(ItContext, StartPublishesTheProgramThenWritesCommandPtrThenRunThenFlushes) {
   FakeHal hal;
   ItContext context = open_context(hal);
   ASSERT_EQ(context.start(BlockRef{0x00100040, 3}), Status::Success);
   EXPECT_EQ(hal.log,
             (std::vector<Access>{
                 read_of(kControlSet, 0),  // stopped: CommandPtr may be written
+                barrier(),                // the program is visible before CommandPtr names it
                 write_of(kCommandPtr, 0x00100043), write_of(kControlClear, 0xFFFFFFFF),
                 write_of(kControlSet, kRun), read_of(0x000, 0x00010010),  // dummy Version read
             }));
@@ -61,6 +62,14 @@ TEST(ItContext, StartWithCycleMatch) {
   ItContext context = open_context(hal);
   ASSERT_EQ(context.start(BlockRef{0x00100000, 2}, 0x5ABC), Status::Success);
   EXPECT_EQ(hal.writes().back(), write_of(kControlSet, kRun | kCycleMatchEnable | 0x5ABCu << 16));
+}
+
+TEST(ItContext, StartRefusesACycleMatchWhoseCountNeverComes) {
+  FakeHal hal;
+  ItContext context = open_context(hal);
+  // cycleMatch = cycleSeconds[1:0] : cycleCount, and cycleCount runs 0..7999.
+  EXPECT_EQ(context.start(BlockRef{0x00100000, 2}, (1u << 13) | 8000u), Status::InvalidParameter);
+  EXPECT_EQ(context.start(BlockRef{0x00100000, 2}, (1u << 13) | 7999u), Status::Success);
 }
 
 TEST(ItContext, StartRefusesARunningOrStoppingContext) {

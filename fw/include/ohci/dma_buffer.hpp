@@ -1,6 +1,7 @@
 // DmaBuffer: the owner of one block of DMA-able memory from the Hal.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -53,6 +54,7 @@ class DmaBuffer {
  private:
   DmaBuffer(Hal& hal, const DmaRegion& region) : hal_(&hal), region_(region) {}
   bool quadlet_in_range(std::size_t offset) const;
+  std::atomic_ref<std::uint32_t> quadlet_ref(std::size_t offset) const;
 
   Hal* hal_ = nullptr;
   DmaRegion region_{};
