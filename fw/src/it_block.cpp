@@ -68,6 +68,12 @@ Result<ItBlock> write_packet_block(DmaBuffer& buffer, std::size_t offset, const 
   if (!address) return address.status();
   std::uint32_t data_length = 0;
   if (!valid_payload(packet.payload, data_length)) return Status::InvalidParameter;
+  // What this controller sends (docs/decisions.md 5): S100..S400, and at most 1024, 2048 or
+  // 4096 payload bytes at those speeds; anything else would make the context dead.
+  if (packet.header.speed > regs::Speed::kS400) return Status::NotSupported;
+  if (data_length > (1024u << static_cast<std::uint32_t>(packet.header.speed))) {
+    return Status::InvalidParameter;
+  }
 
   BlockImage image;
   if (packet.payload.empty()) {

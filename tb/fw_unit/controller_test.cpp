@@ -201,6 +201,21 @@ TEST(Controller, ReadsAndClearsEventsIncludingPerContextOnes) {
   EXPECT_EQ(hal.registers.iso_xmit_event(), 0b1000u);
 }
 
+TEST(Controller, LeavesBusResetAndPostedWriteErrForTheirHandlers) {
+  // As Linux does: both are reported but not acknowledged by the generic read-and-clear.
+  FakeHal hal;
+  Controller controller(hal);
+  const std::uint32_t kPostedWriteErr = regs::int_event::kPostedWriteErr.mask();
+  controller.enable_interrupts(kCycleSynch | kBusReset | kPostedWriteErr);
+  hal.registers.raise_events(kCycleSynch | kBusReset | kPostedWriteErr);
+  hal.log.clear();
+  const Result<InterruptEvents> events = controller.read_and_clear_events();
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->events, kCycleSynch | kBusReset | kPostedWriteErr);
+  EXPECT_EQ(hal.writes(), (std::vector<Access>{write_of(kIntEventClear, kCycleSynch)}));
+  EXPECT_EQ(hal.registers.int_event(), kBusReset | kPostedWriteErr);
+}
+
 TEST(Controller, NoEventsMeansNoWrites) {
   FakeHal hal;
   const Result<InterruptEvents> events = Controller(hal).read_and_clear_events();

@@ -163,6 +163,20 @@ TEST_F(ItBlockTest, InvalidPacketsWriteNothing) {
   EXPECT_TRUE(untouched());
 }
 
+TEST_F(ItBlockTest, RefusesWhatTheControllerCannotSend) {
+  // docs/decisions.md 5: S100..S400 only; at most 1024 << speed payload bytes.
+  const std::array s100_max{PayloadPiece{0x1000, 1000}, PayloadPiece{0x2000, 24}};
+  const std::array s100_over{PayloadPiece{0x1000, 1000}, PayloadPiece{0x2000, 25}};
+  const IsoHeader s100{regs::Speed::kS100, 0, 1, 0};
+  EXPECT_EQ(write_packet_block(buffer_, 0, ItPacket{s100, s100_over}).status(),
+            Status::InvalidParameter);
+  const std::array one{PayloadPiece{0x1000, 4}};
+  EXPECT_EQ(write_packet_block(buffer_, 0, ItPacket{{regs::Speed::kS800, 0, 1, 0}, one}).status(),
+            Status::NotSupported);
+  EXPECT_TRUE(untouched());
+  EXPECT_TRUE(write_packet_block(buffer_, 0, ItPacket{s100, s100_max}).ok());
+}
+
 TEST_F(ItBlockTest, SkipCycleBlockIsOneEmptyOutputLast) {
   const Result<ItBlock> block =
       write_skip_cycle_block(buffer_, 48, BlockRef{bus(0), 3}, regs::DescInterrupt::kAlways);

@@ -53,8 +53,9 @@ constexpr std::uint32_t packet_block_z(std::size_t payload_pieces) {
 // end of the program). The header's skip address is `skip`, or the block itself when absent (as
 // Linux does: a late packet goes out one cycle later instead of ending the program).
 // Validation comes first and nothing is written on error: InvalidParameter for a bad header,
-// more than kMaxPayloadPieces pieces, an empty piece, a dataLength above 0xFFFF or a misaligned
-// block, branch or skip address; BufferTooSmall when the block does not fit the buffer.
+// more than kMaxPayloadPieces pieces, an empty piece, a dataLength above the speed's maximum
+// (1024/2048/4096 bytes at S100/S200/S400) or a misaligned block, branch or skip address;
+// NotSupported for a speed above S400; BufferTooSmall when the block does not fit the buffer.
 Result<ItBlock> write_packet_block(DmaBuffer& buffer, std::size_t offset, const ItPacket& packet,
                                    BlockRef next = BlockRef::end(),
                                    std::optional<BlockRef> skip = std::nullopt);
