@@ -104,7 +104,9 @@ int run(const Options& options) {
   hal.write32(regs::kIsochronousCycleTimer, 3000);
 
   auto program = fw::DmaBuffer::allocate(hal, options.packets * 48u, 16);
-  auto payload = fw::DmaBuffer::allocate(hal, options.packets * stride, 16);
+  auto payload =
+      fw::DmaBuffer::allocate(hal, std::max<std::uint64_t>(options.packets * stride, 16),
+                              16);  // header-only packets need none, but a buffer is never empty
   if (!program.ok() || !payload.ok()) {
     std::cerr << "ohci-sim: out of host memory for the program\n";
     return 1;
