@@ -121,9 +121,8 @@ Result<InterruptEvents> Controller::read_and_clear_events() {
   if (events.events == 0) return events;
   // As Linux does, busReset and postedWriteErr are left set: their handlers clear them once the
   // condition is dealt with (bus reset: after self-ID).
-  hal_.write32(regs::kIntEventClear,
-               events.events & ~(regs::int_event::kBusReset.mask() |
-                                 regs::int_event::kPostedWriteErr.mask()));
+  hal_.write32(regs::kIntEventClear, events.events & ~(regs::int_event::kBusReset.mask() |
+                                                       regs::int_event::kPostedWriteErr.mask()));
   if (events.has(regs::int_event::kIsochTx)) {
     events.iso_xmit = hal_.read32(regs::kIsoXmitIntEventClear);
     hal_.write32(regs::kIsoXmitIntEventClear, events.iso_xmit);
