@@ -92,7 +92,13 @@ int run(const Options& options) {
   config.memory_size = static_cast<std::uint32_t>(std::max<std::uint64_t>(memory_needed, 1u << 20));
   sim::Node& node = world.add_node("node0", config);
   sim::CosimHal hal(world, node);
-  if (!options.trace.empty()) world.open_trace(options.trace, window.value_or(sim::TraceWindow{}));
+  if (!options.trace.empty()) {
+    try {
+      world.open_trace(options.trace, window.value_or(sim::TraceWindow{}));
+    } catch (const std::exception& error) {
+      return fail_option("--trace", error.what());
+    }
+  }
   world.reset();
 
   fw::Controller controller(hal);
@@ -204,5 +210,11 @@ int main(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? 0 : 2;
   }
-  return run(options);
+  try {
+    return run(options);
+  } catch (const std::exception& error) {
+    // A model or firmware contract broken at run time: say what, never abort.
+    std::cerr << "ohci-sim: " << error.what() << '\n';
+    return 1;
+  }
 }
