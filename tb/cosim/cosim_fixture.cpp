@@ -1,5 +1,6 @@
 #include "cosim_fixture.hpp"
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -61,11 +62,47 @@ std::vector<CosimTest::SentPacket> CosimTest::iso_packets_on_wire() const {
   return sent;
 }
 
-std::size_t CosimTest::iso_packet_count() const {
-  std::size_t count = 0;
-  for (const sim::WirePacket& wire : node_.phy().packets())
-    count += sim::tcode_of(wire.bytes) != 0x8;
-  return count;
+std::size_t IsoPacketCounter::count() {
+  const auto& packets = phy_.packets();
+  if (packets.size() < scanned_) scanned_ = count_ = 0;  // the PHY's list was cleared
+  for (; scanned_ < packets.size(); ++scanned_)
+    count_ += sim::tcode_of(packets[scanned_].bytes) != 0x8;
+  return count_;
+}
+
+std::vector<PacketSpec> uniform_packets(std::size_t count, std::uint32_t length,
+                                        std::uint32_t stride) {
+  std::vector<PacketSpec> specs(count);
+  for (std::size_t k = 0; k < count; ++k)
+    specs[k] = PacketSpec{length, static_cast<std::uint32_t>(k * stride)};
+  return specs;
+}
+
+fw::ItBlock write_packet(fw::DmaBuffer& program, std::size_t slot, fw::DmaBuffer& payload,
+                         unsigned number, const PacketSpec& spec, const fw::IsoHeader& header,
+                         fw::BlockRef next) {
+  fill_payload(payload, spec.payload_offset, number, spec.length);
+  const std::array<fw::PayloadPiece, 1> piece{
+      fw::PayloadPiece{payload.bus_address() + spec.payload_offset, spec.length}};
+  const fw::ItPacket packet{header,
+                            std::span<const fw::PayloadPiece>(piece.data(), spec.length ? 1u : 0u),
+                            spec.interrupt};
+  auto block = fw::write_packet_block(program, slot * kBlockBytes, packet, next);
+  EXPECT_TRUE(block.ok()) << fw::to_string(block.status());
+  return block.ok() ? block.value() : fw::ItBlock{};
+}
+
+std::vector<fw::ItBlock> write_chain(fw::DmaBuffer& program, fw::DmaBuffer& payload,
+                                     const std::vector<PacketSpec>& specs,
+                                     const fw::IsoHeader& header, unsigned first_number) {
+  std::vector<fw::ItBlock> blocks(specs.size());
+  fw::BlockRef next = fw::BlockRef::end();
+  for (std::size_t k = specs.size(); k-- > 0;) {
+    blocks[k] = write_packet(program, k, payload, first_number + static_cast<unsigned>(k), specs[k],
+                             header, next);
+    next = blocks[k].ref;
+  }
+  return blocks;
 }
 
 bool CosimTest::run_until_iso_packets(std::size_t count, std::uint64_t max_cycles) {

@@ -15,6 +15,7 @@
 #include "ohci/dma_buffer.hpp"
 #include "ohci/it_block.hpp"
 #include "ohci/it_context.hpp"
+#include "ohci/regmap.hpp"
 #include "world.hpp"
 
 namespace ohci::tb {
@@ -27,6 +28,42 @@ inline std::uint8_t payload_byte(unsigned packet, std::size_t index) {
 void fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet, std::size_t length);
 // The payload `fill_payload` wrote.
 std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length);
+
+// Room for the largest IT block (Z = 8); block slot k of a program starts at k * kBlockBytes.
+inline constexpr std::uint32_t kBlockBytes = 8 * 16;
+
+// One packet of a test program: `length` payload bytes (0: header only) at `payload_offset` of
+// the payload buffer, in one piece.
+struct PacketSpec {
+  std::uint32_t length = 0;
+  std::uint32_t payload_offset = 0;
+  regs::DescInterrupt interrupt = regs::DescInterrupt::kNever;
+};
+// `count` packets of `length` bytes, packet k's payload at k * `stride`.
+std::vector<PacketSpec> uniform_packets(std::size_t count, std::uint32_t length,
+                                        std::uint32_t stride);
+// Writes packet `number` (payload from fill_payload) and its block in slot `slot` of `program`,
+// branching to `next`.
+fw::ItBlock write_packet(fw::DmaBuffer& program, std::size_t slot, fw::DmaBuffer& payload,
+                         unsigned number, const PacketSpec& spec, const fw::IsoHeader& header,
+                         fw::BlockRef next = fw::BlockRef::end());
+// A program: packet k (number `first_number` + k) in slot k, the last one ending it (Z = 0).
+std::vector<fw::ItBlock> write_chain(fw::DmaBuffer& program, fw::DmaBuffer& payload,
+                                     const std::vector<PacketSpec>& specs,
+                                     const fw::IsoHeader& header, unsigned first_number = 0);
+
+// Counts the isochronous packets a PHY has captured, looking at each packet once, so waiting
+// for a count costs the same every clk however many packets went before.
+class IsoPacketCounter {
+ public:
+  explicit IsoPacketCounter(const sim::PhyModel<Vohci_core>& phy) : phy_(phy) {}
+  std::size_t count();
+
+ private:
+  const sim::PhyModel<Vohci_core>& phy_;
+  std::size_t scanned_ = 0;
+  std::size_t count_ = 0;
+};
 
 class CosimTest : public ::testing::Test {
  protected:
@@ -54,7 +91,7 @@ class CosimTest : public ::testing::Test {
 
   // Every isochronous packet on the wire so far, in order; checks every cycle start's CRC.
   std::vector<SentPacket> iso_packets_on_wire() const;
-  std::size_t iso_packet_count() const;
+  std::size_t iso_packet_count() { return iso_counter_.count(); }
   // Steps until `count` isochronous packets have been on the wire (at most `max_cycles`).
   bool run_until_iso_packets(std::size_t count, std::uint64_t max_cycles);
 
@@ -72,6 +109,7 @@ class CosimTest : public ::testing::Test {
   sim::Node& node_;
   sim::CosimHal hal_;
   fw::Controller controller_;
+  IsoPacketCounter iso_counter_{node_.phy()};
 };
 
 }  // namespace ohci::tb

@@ -14,30 +14,10 @@ using regs::Speed;
 
 class ItPrograms : public CosimTest {
  protected:
-  static constexpr std::uint32_t kBlockBytes = 8 * 16;
-
-  // Packet `number` with one payload piece of `length` bytes at payload offset `at`.
-  fw::ItBlock one_piece_block(std::size_t slot, unsigned number, std::uint32_t length,
-                              std::uint32_t at, fw::BlockRef next, const fw::IsoHeader& header) {
-    fill_payload(payload_, at, number, length);
-    std::array<fw::PayloadPiece, 1> piece{fw::PayloadPiece{payload_.bus_address() + at, length}};
-    auto block =
-        fw::write_packet_block(program_, slot * kBlockBytes, fw::ItPacket{header, piece}, next);
-    EXPECT_TRUE(block.ok()) << fw::to_string(block.status());
-    return block.value();
-  }
-
   // A chain of `count` one-piece packets of `length` bytes, numbered from 0.
   std::vector<fw::ItBlock> chain(std::size_t count, std::uint32_t length,
                                  const fw::IsoHeader& header) {
-    std::vector<fw::ItBlock> blocks(count);
-    fw::BlockRef next = fw::BlockRef::end();
-    for (std::size_t k = count; k-- > 0;) {
-      blocks[k] = one_piece_block(k, static_cast<unsigned>(k), length,
-                                  static_cast<std::uint32_t>(k * 0x200), next, header);
-      next = blocks[k].ref;
-    }
-    return blocks;
+    return write_chain(program_, payload_, uniform_packets(count, length, 0x200), header);
   }
 
   fw::DmaBuffer program_ = allocate(16 * kBlockBytes);
@@ -48,7 +28,8 @@ class ItPrograms : public CosimTest {
 TEST_F(ItPrograms, EveryBlockFormGoesOutInItsOwnCycle) {
   bring_up();
   // Block 3: one piece. Block 2: the empty OUTPUT_LAST, which uses up a cycle and sends nothing.
-  const fw::ItBlock last = one_piece_block(3, 3, 12, 0x300, fw::BlockRef::end(), header_);
+  const fw::ItBlock last =
+      write_packet(program_, 3, payload_, 3, PacketSpec{12, 0x300}, header_, fw::BlockRef::end());
   auto skip = fw::write_skip_cycle_block(program_, 2 * kBlockBytes, last.ref);
   ASSERT_TRUE(skip.ok());
   // Block 1: OUTPUT_LAST-Immediate alone, a header-only packet.

@@ -1,7 +1,6 @@
 // Software against hardware in the same clk: stopping a context at every clk offset around the
 // moments the DMA engine and the link change its state, soft reset with DMA in flight, and
 // underrun state that must not outlive the program. Each sweep builds a fresh world per offset.
-#include <array>
 #include <memory>
 #include <sstream>
 
@@ -15,7 +14,6 @@ using regs::EventCode;
 using regs::Speed;
 
 constexpr std::uint64_t kClkPerCycle = 6144;
-constexpr std::uint32_t kBlockBytes = 8 * 16;
 const fw::IsoHeader kHeader{Speed::kS400, 1, 33, 7};
 
 // One node with firmware, as the fixture has it, but cheap to build once per offset (1 MiB of
@@ -36,19 +34,13 @@ struct Bench {
     context = std::make_unique<fw::ItContext>(std::move(fw::ItContext::open(hal, 0).value()));
   }
 
-  // Packet `number` (100 bytes) in block slot `slot`, branching to `next`.
+  // Packet `number` (100 bytes, payload at slot * 0x200) in block slot `slot`.
   fw::ItBlock block(std::size_t slot, unsigned number, fw::BlockRef next) {
-    const std::uint32_t at = static_cast<std::uint32_t>(slot * 0x200);
-    fill_payload(payload, at, number, 100);
-    std::array<fw::PayloadPiece, 1> piece{fw::PayloadPiece{payload.bus_address() + at, 100}};
-    return fw::write_packet_block(program, slot * kBlockBytes, fw::ItPacket{kHeader, piece}, next)
-        .value();
+    return write_packet(program, slot, payload, number,
+                        PacketSpec{100, static_cast<std::uint32_t>(slot * 0x200)}, kHeader, next);
   }
   std::vector<fw::ItBlock> chain(std::size_t count) {
-    std::vector<fw::ItBlock> blocks(count);
-    fw::BlockRef next = fw::BlockRef::end();
-    for (std::size_t k = count; k-- > 0;) next = (blocks[k] = block(k, unsigned(k), next)).ref;
-    return blocks;
+    return write_chain(program, payload, uniform_packets(count, 100, 0x200), kHeader);
   }
   std::vector<sim::IsoPacket> iso_packets() const {
     std::vector<sim::IsoPacket> packets;
@@ -56,11 +48,7 @@ struct Bench {
       if (sim::tcode_of(wire.bytes) == 0xA) packets.push_back(sim::parse_iso_packet(wire.bytes));
     return packets;
   }
-  std::size_t iso_count() const {
-    std::size_t count = 0;
-    for (const auto& wire : node.phy().packets()) count += sim::tcode_of(wire.bytes) == 0xA;
-    return count;
-  }
+  std::size_t iso_count() { return iso_counter.count(); }
   bool run_until_packets(std::size_t count, std::uint64_t max_cycles) {
     return world.run_until([&] { return iso_count() >= count; }, max_cycles);
   }
@@ -75,6 +63,7 @@ struct Bench {
   fw::DmaBuffer program;
   fw::DmaBuffer payload;
   std::unique_ptr<fw::ItContext> context;
+  IsoPacketCounter iso_counter{node.phy()};
 };
 
 // After a stop, the context must read stopped, and a restart must send the new program's block,
@@ -163,11 +152,8 @@ TEST(ItSoftReset, WaitsForTheDmaReadInFlightThenLeavesACleanController) {
 TEST(ItUnderrunState, IsForgivenAtProgramEndSoAnAppendedBlockIsNotSkipped) {
   Bench bench;
   // Context 0: one long S100 packet (about 4100 clk on the wire), then the program ends.
-  std::array<fw::PayloadPiece, 1> long_piece{fw::PayloadPiece{bench.payload.bus_address(), 1024}};
-  fill_payload(bench.payload, 0, 0, 1024);
-  const fw::IsoHeader slow_header{Speed::kS100, 0, 2, 0};
-  const fw::ItBlock only =
-      fw::write_packet_block(bench.program, 0, fw::ItPacket{slow_header, long_piece}).value();
+  const fw::ItBlock only = write_packet(bench.program, 0, bench.payload, 0, PacketSpec{1024, 0},
+                                        fw::IsoHeader{Speed::kS100, 0, 2, 0});
   ASSERT_EQ(bench.context->start(only), fw::Status::Success);
   // Staging 1 KiB takes longer than the 144 clk to the first cycle start, so the packet goes out
   // right after the second one: wait for that cycle start.

@@ -1,6 +1,5 @@
 // Isochronous transmit end to end: descriptor programs in host memory, the IT contexts, the link
 // and the PHY-link pins (reference/ohci-isoch.md 2, 3.1, 3.2, 4.2-4.4).
-#include <array>
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -23,10 +22,11 @@ std::string address_prefix(std::uint32_t address) {
   return text.str();
 }
 
-// One packet of a test program: its payload length and where in the payload buffer it starts.
-struct PacketSpec {
+// One packet of a test program: its payload length, where in its 0x1100-byte payload slot it
+// starts (the bus address modulo 4), and its interrupt bits.
+struct Packet {
   std::uint32_t length = 0;
-  std::uint32_t misalign = 0;  // the payload's bus address modulo 4
+  std::uint32_t misalign = 0;
   DescInterrupt interrupt = DescInterrupt::kNever;
 };
 
@@ -34,31 +34,19 @@ class ItTransmit : public CosimTest {
  protected:
   explicit ItTransmit(const sim::NodeConfig& config = {}) : CosimTest(config) {}
 
-  static constexpr std::uint32_t kBlockBytes = 8 * 16;     // room for the largest block
   static constexpr std::uint32_t kPayloadStride = 0x1100;  // room for 4096 bytes + misalignment
 
-  // Writes a chain of packet blocks into `program`, block k at k * kBlockBytes, the last one
-  // ending the program (Z = 0). Packet k's payload is packet number `first_number + k`.
+  // Writes a program of `packets` into `program`, packet k's payload in slot k of `payload`.
   std::vector<fw::ItBlock> write_program(fw::DmaBuffer& program, fw::DmaBuffer& payload,
-                                         const std::vector<PacketSpec>& specs, fw::IsoHeader header,
-                                         unsigned first_number = 0) {
-    std::vector<fw::ItBlock> blocks(specs.size());
-    fw::BlockRef next = fw::BlockRef::end();
-    for (std::size_t k = specs.size(); k-- > 0;) {
-      const std::size_t payload_offset = k * kPayloadStride + specs[k].misalign;
-      fill_payload(payload, payload_offset, first_number + static_cast<unsigned>(k),
-                   specs[k].length);
-      std::array<fw::PayloadPiece, 1> piece{fw::PayloadPiece{
-          payload.bus_address() + static_cast<std::uint32_t>(payload_offset), specs[k].length}};
-      fw::ItPacket packet{
-          header, std::span<const fw::PayloadPiece>(piece.data(), specs[k].length ? 1u : 0u),
-          specs[k].interrupt};
-      auto block = fw::write_packet_block(program, k * kBlockBytes, packet, next);
-      EXPECT_TRUE(block.ok()) << fw::to_string(block.status());
-      blocks[k] = block.value();
-      next = blocks[k].ref;
+                                         const std::vector<Packet>& packets,
+                                         const fw::IsoHeader& header, unsigned first_number = 0) {
+    std::vector<PacketSpec> specs;
+    for (std::size_t k = 0; k < packets.size(); ++k) {
+      specs.push_back(PacketSpec{
+          packets[k].length, static_cast<std::uint32_t>(k) * kPayloadStride + packets[k].misalign,
+          packets[k].interrupt});
     }
-    return blocks;
+    return write_chain(program, payload, specs, header, first_number);
   }
 
   // Expects packet `number` with `length` bytes on `channel`, intact.
@@ -163,12 +151,9 @@ TEST_F(ItTransmit, RunningOffTheProgramLeavesTheContextIdleAndWakeSendsTheAppend
   ASSERT_TRUE(world_.run_until([&] { return node_.phy().packets().size() > cycle_starts; },
                                kClkPerCycle + 200));
   const std::uint32_t wake_cycle = iso_packets_on_wire().back().cycle + 4;  // 1 + 3 idle cycles
-  fill_payload(payload_, 2 * kPayloadStride, 2, 48);
-  std::array<fw::PayloadPiece, 1> piece{
-      fw::PayloadPiece{payload_.bus_address() + 2 * kPayloadStride, 48}};
-  auto block2 = fw::write_packet_block(program_, 2 * kBlockBytes, fw::ItPacket{header, piece});
-  ASSERT_TRUE(block2.ok());
-  ASSERT_EQ(context.append(program_, blocks[1], block2.value().ref), fw::Status::Success);
+  const fw::ItBlock block2 =
+      write_packet(program_, 2, payload_, 2, PacketSpec{48, 2 * kPayloadStride}, header);
+  ASSERT_EQ(context.append(program_, blocks[1], block2.ref), fw::Status::Success);
   ASSERT_TRUE(run_until_iso_packets(3, 2 * kClkPerCycle));
   world_.run(2 * kClkPerCycle);
 
@@ -199,15 +184,12 @@ TEST_F(ItTransmitSlowMemory, WakeDuringTheFetchOfTheLastBlockIsNotLost) {
   bring_up();
   const fw::IsoHeader header{Speed::kS200, 0, 3, 0};
   const auto first = write_program(program_, payload_, {{64, 0}}, header);
-  fill_payload(payload_, 1 * kPayloadStride, 1, 64);
-  std::array<fw::PayloadPiece, 1> piece{
-      fw::PayloadPiece{payload_.bus_address() + 1 * kPayloadStride, 64}};
-  auto second = fw::write_packet_block(program_, 1 * kBlockBytes, fw::ItPacket{header, piece});
-  ASSERT_TRUE(second.ok());
+  const fw::ItBlock second =
+      write_packet(program_, 1, payload_, 1, PacketSpec{64, kPayloadStride}, header);
   fw::ItContext context = open_context(0);
   const std::uint64_t start_edge = world_.cycle();
   ASSERT_EQ(context.start(first[0]), fw::Status::Success);
-  ASSERT_EQ(context.append(program_, first[0], second.value().ref), fw::Status::Success);
+  ASSERT_EQ(context.append(program_, first[0], second.ref), fw::Status::Success);
   // The block fetch (>= 61 clk per burst) and the payload fetch cannot be done yet.
   EXPECT_LT(world_.cycle() - start_edge, 2u * 61u);
   EXPECT_EQ(iso_packet_count(), 0u);
@@ -224,7 +206,7 @@ TEST_F(ItTransmit, BatchWithInterruptOnLastRaisesOneInterruptAtTheDocumentedCycl
   bring_up(regs::int_mask::kIsochTx.mask());
   fw::ItContext context = open_context(2);
   context.enable_interrupt();
-  std::vector<PacketSpec> specs(8, PacketSpec{32, 0, DescInterrupt::kNever});
+  std::vector<Packet> specs(8, Packet{32, 0, DescInterrupt::kNever});
   specs.back().interrupt = DescInterrupt::kAlways;
   const fw::IsoHeader header{Speed::kS400, 1, 11, 0};
   const auto blocks = write_program(program_, payload_, specs, header);
