@@ -66,7 +66,8 @@ module ohci_link_tx #(
 );
   // CTL codes as driven by the PHY and by the link.
   localparam [1:0] CTL_IDLE = 2'b00;
-  localparam [1:0] CTL_HOLD = 2'b01;
+  // (Hold, 2'b01, is never driven: the header CRC is computed on the fly and payload quadlet 0
+  // is fetched before the request, so the link is always ready to transmit at once.)
   localparam [1:0] CTL_TRANSMIT = 2'b10;
   localparam [1:0] CTL_GRANT = 2'b11;
   // LREQ request types.
@@ -370,9 +371,5 @@ module ohci_link_tx #(
   assign phy_d_o = phy_d_o_reg;
   assign phy_d_oe = phy_oe_reg;
   assign phy_lreq = phy_lreq_reg;
-
-  // CTL_HOLD is part of the protocol but this link never needs to hold the bus: the header
-  // CRC is computed on the fly and payload quadlet 0 is fetched before the request.
-  wire unused_hold = &{1'b0, CTL_HOLD};
 endmodule
 `resetall
