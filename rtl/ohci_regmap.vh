@@ -44,6 +44,7 @@ localparam [10:0] OHCI_CONTEXT_CONTROL_SET   = 11'h000;
 localparam [10:0] OHCI_CONTEXT_CONTROL_CLEAR = 11'h004;
 localparam [10:0] OHCI_COMMAND_PTR           = 11'h00C;
 localparam [10:0] OHCI_CONTEXT_MATCH         = 11'h010;
+localparam [10:0] OHCI_DROPPED_PACKETS       = 11'h01C;
 localparam integer OHCI_CONTEXTS_MAX         = 32;
 
 // Version fields.
@@ -219,6 +220,10 @@ localparam integer OHCI_CONTEXT_MATCH_CYCLE_MATCH_LSB      = 12;
 localparam integer OHCI_CONTEXT_MATCH_CYCLE_MATCH_WIDTH    = 15;
 localparam integer OHCI_CONTEXT_MATCH_TAG_LSB              = 28;
 localparam integer OHCI_CONTEXT_MATCH_TAG_WIDTH            = 4;
+
+// DroppedPackets fields.
+localparam integer OHCI_DROPPED_PACKETS_COUNT_LSB   = 0;
+localparam integer OHCI_DROPPED_PACKETS_COUNT_WIDTH = 32;
 
 // Values of constant registers.
 localparam [31:0] OHCI_VERSION_VALUE = 32'h00010010;

@@ -104,6 +104,8 @@ enum class IrContextReg : std::uint32_t {
   kCommandPtr = 0x0C,
   // ContextMatch
   kContextMatch = 0x10,
+  // DroppedPackets
+  kDroppedPackets = 0x1C,
 };
 
 // Offset of register `reg` of IT context `n`; n must be below kContextsMax.
@@ -423,6 +425,12 @@ inline constexpr Field kCycleMatch = {12, 15};
 // tag3..tag0: Accept packets whose tag is 11b (bit 31), 10b, 01b, 00b (bit 28).
 inline constexpr Field kTag = {28, 4};
 }  // namespace context_match
+
+// DroppedPackets fields.
+namespace dropped_packets {
+// count: Dropped packets since the context was started.
+inline constexpr Field kCount = {0, 32};
+}  // namespace dropped_packets
 
 // DMA descriptors: 16-byte little-endian structures in host memory (immediate ones are 32
 // bytes). Quadlet byte offsets, then the fields of each quadlet.
