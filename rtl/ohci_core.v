@@ -8,10 +8,17 @@
 //   ohci_pkt_ram     each IT context's staged payload (up to 4096 bytes)
 //   ohci_link_tx     cycle start (as cycle master), isochronous packet framing and CRCs,
 //                    PHY-link transmit (LREQ, Grant, Transmit, release)
-// Ports are the contract of ../shared/DESIGN.md. Every output is driven from a register, except
-// m_axi_rready and m_axi_bready, which are decoded from the DMA engine's state register.
-// The receive path (IR contexts, link receive) is not built yet: N_IR only sizes the
-// IsoRecvIntMask/Event registers, so software can count the contexts as on real hardware.
+//   ohci_link_rx     PHY-link receive, CRC checks, cycle starts, received packets into the ring
+//   ohci_ir_dma      N_IR isochronous receive contexts and their AXI4 DMA engine
+//   ohci_pkt_ram     (a second one) the receive ring between ohci_link_rx and ohci_ir_dma
+//   ohci_axi_arbiter shares the AXI4 master between the IT and IR engines
+// Ports are the contract of ../shared/DESIGN.md. Every output is driven from a register or, for
+// the AXI4 master, from a mux of the two engines' registers (m_axi_rready and m_axi_bready are
+// decoded from their state registers); no input reaches an output combinationally.
+//
+// The isochronous period of a cycle opens (iso_start) when this node, as cycle master, has sent
+// the cycle start, or, when it is not cycle master, when it has received one; the cycle timer
+// of a node that is not cycle master follows the received cycle starts.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -76,6 +83,8 @@ module ohci_core #(
 );
   localparam integer CTX_W = N_IT > 1 ? $clog2(N_IT) : 1;
   localparam integer WORD_W = 10;  // 1024 quadlets = 4096 bytes, the S400 maximum payload
+  localparam integer IR_CTX_W = N_IR > 1 ? $clog2(N_IR) : 1;
+  localparam integer RING_W = 11;  // receive ring: 2048 quadlets, two maximum S400 packets
 
   wire core_rst;
   wire quiesce;
@@ -117,11 +126,71 @@ module ohci_core #(
   wire [CTX_W+WORD_W-1:0] ram_rd_addr;
   wire [31:0] ram_rd_data;
   wire link_busy;
+  wire cycle_inconsistent;
+  wire timer_cycle_lost;
+  wire tx_cycle_lost;
+  wire master_mode = cycle_master && cycle_timer_enable;
+  wire tx_iso_start;
+  wire [15:0] tx_iso_cycle;
+  wire rx_cycle_start;
+  wire [31:0] rx_cycle_time;
+  wire [15:0] rx_cycle_age;
+  reg [15:0] rx_iso_cycle_reg;
+  wire [N_IR-1:0] ir_int_event;
+  wire ir_wr;
+  wire [IR_CTX_W-1:0] ir_wr_ctx;
+  wire [2:0] ir_wr_sel;
+  wire [31:0] ir_wr_data;
+  wire [N_IR*32-1:0] ir_context_control;
+  wire [N_IR*32-1:0] ir_command_ptr;
+  wire [N_IR*32-1:0] ir_context_match;
+  wire [N_IR*32-1:0] ir_dropped_packets;
+  wire [63:0] multi_chan_mask;
+  wire it_unrecoverable;
+  wire ir_unrecoverable;
+  wire ir_quiet;
+  wire record_valid;
+  wire [31:0] record_header;
+  wire [4:0] record_event;
+  wire [1:0] record_speed;
+  wire [15:0] record_cycle;
+  wire [10:0] record_words;
+  wire record_full;
+  wire ring_wr_en;
+  wire [RING_W-1:0] ring_wr_addr;
+  wire [31:0] ring_wr_data;
+  wire ring_rd_en;
+  wire [RING_W-1:0] ring_rd_addr;
+  wire [31:0] ring_rd_data;
+  wire [RING_W:0] ring_rd_ptr;
+  // the two engines' AXI4 masters
+  wire [31:0] it_araddr, ir_araddr, it_awaddr, ir_awaddr, it_wdata, ir_wdata;
+  wire [7:0] it_arlen, ir_arlen, it_awlen, ir_awlen;
+  wire [3:0] it_wstrb;
+  wire it_arvalid, ir_arvalid, it_arready, ir_arready, it_rvalid, ir_rvalid, it_rready, ir_rready;
+  wire it_awvalid, ir_awvalid, it_awready, ir_awready, it_wvalid, ir_wvalid, it_wready, ir_wready;
+  wire it_wlast, ir_wlast, it_bvalid, ir_bvalid, it_bready, ir_bready;
+  wire [2:0] it_arsize, it_awsize;
+  wire [1:0] it_arburst, it_awburst;
+
+  // The isochronous period: opened by the cycle start this node sent (as cycle master) or
+  // received (otherwise); its cycle number is that cycle start's.
+  assign iso_start = master_mode ? tx_iso_start : rx_cycle_start;
+  assign iso_cycle = master_mode ? tx_iso_cycle :
+                     rx_cycle_start ? {rx_cycle_time[27:25], rx_cycle_time[24:12]} :
+                     rx_iso_cycle_reg;
+  always @(posedge clk) begin
+    if (core_rst) rx_iso_cycle_reg <= 16'd0;
+    else if (rx_cycle_start) rx_iso_cycle_reg <= {rx_cycle_time[27:25], rx_cycle_time[24:12]};
+  end
+  assign cycle_lost = tx_cycle_lost || timer_cycle_lost;
+  assign unrecoverable = it_unrecoverable || ir_unrecoverable;
 
   ohci_regs #(
-      .N_IT (N_IT),
-      .N_IR (N_IR),
-      .CTX_W(CTX_W)
+      .N_IT    (N_IT),
+      .N_IR    (N_IR),
+      .CTX_W   (CTX_W),
+      .IR_CTX_W(IR_CTX_W)
   ) regs (
       .clk,
       .rst,
@@ -144,7 +213,7 @@ module ohci_core #(
       .s_axil_rready,
       .core_rst_o(core_rst),
       .quiesce_o(quiesce),
-      .quiet_i(dma_quiet && !link_busy),
+      .quiet_i(dma_quiet && ir_quiet && !link_busy),
       .lps_o(lps),
       .link_enable_o(link_enable),
       .cycle_timer_enable_o(cycle_timer_enable),
@@ -156,6 +225,7 @@ module ohci_core #(
       .cycle_synch_i(cycle_synch),
       .cycle_64_seconds_i(cycle_64_seconds),
       .cycle_lost_i(cycle_lost),
+      .cycle_inconsistent_i(cycle_inconsistent),
       .unrecoverable_i(unrecoverable),
       .it_int_event_i(it_int_event),
       .it_wr_o(it_wr),
@@ -164,6 +234,16 @@ module ohci_core #(
       .it_wr_data_o(it_wr_data),
       .it_context_control_i(it_context_control),
       .it_command_ptr_i(it_command_ptr),
+      .ir_int_event_i(ir_int_event),
+      .ir_wr_o(ir_wr),
+      .ir_wr_ctx_o(ir_wr_ctx),
+      .ir_wr_sel_o(ir_wr_sel),
+      .ir_wr_data_o(ir_wr_data),
+      .ir_context_control_i(ir_context_control),
+      .ir_command_ptr_i(ir_command_ptr),
+      .ir_context_match_i(ir_context_match),
+      .ir_dropped_packets_i(ir_dropped_packets),
+      .multi_chan_mask_o(multi_chan_mask),
       .irq_o(irq)
   );
 
@@ -176,7 +256,13 @@ module ohci_core #(
       .timer_o(timer),
       .cycle_start_o(cycle_start),
       .cycle_synch_o(cycle_synch),
-      .cycle_64_seconds_o(cycle_64_seconds)
+      .cycle_64_seconds_o(cycle_64_seconds),
+      .follow_i(!cycle_master && cycle_timer_enable),
+      .sync_i(rx_cycle_start),
+      .sync_time_i(rx_cycle_time),
+      .sync_age_i(rx_cycle_age),
+      .cycle_inconsistent_o(cycle_inconsistent),
+      .cycle_lost_o(timer_cycle_lost)
   );
 
   ohci_it_dma #(
@@ -193,7 +279,7 @@ module ohci_core #(
       .context_control_o(it_context_control),
       .command_ptr_o(it_command_ptr),
       .int_event_o(it_int_event),
-      .unrecoverable_o(unrecoverable),
+      .unrecoverable_o(it_unrecoverable),
       .quiesce_i(quiesce),
       .quiet_o(dma_quiet),
       .iso_start_i(iso_start),
@@ -209,21 +295,134 @@ module ohci_core #(
       .ram_wr_en_o(ram_wr_en),
       .ram_wr_addr_o(ram_wr_addr),
       .ram_wr_data_o(ram_wr_data),
-      .m_axi_araddr,
-      .m_axi_arlen,
-      .m_axi_arsize,
-      .m_axi_arburst,
-      .m_axi_arvalid,
-      .m_axi_arready,
+      .m_axi_araddr(it_araddr),
+      .m_axi_arlen(it_arlen),
+      .m_axi_arsize(it_arsize),
+      .m_axi_arburst(it_arburst),
+      .m_axi_arvalid(it_arvalid),
+      .m_axi_arready(it_arready),
       .m_axi_rdata,
       .m_axi_rresp,
+      .m_axi_rlast,
+      .m_axi_rvalid(it_rvalid),
+      .m_axi_rready(it_rready),
+      .m_axi_awaddr(it_awaddr),
+      .m_axi_awlen(it_awlen),
+      .m_axi_awsize(it_awsize),
+      .m_axi_awburst(it_awburst),
+      .m_axi_awvalid(it_awvalid),
+      .m_axi_awready(it_awready),
+      .m_axi_wdata(it_wdata),
+      .m_axi_wstrb(it_wstrb),
+      .m_axi_wlast(it_wlast),
+      .m_axi_wvalid(it_wvalid),
+      .m_axi_wready(it_wready),
+      .m_axi_bresp,
+      .m_axi_bvalid(it_bvalid),
+      .m_axi_bready(it_bready)
+  );
+
+  ohci_ir_dma #(
+      .N_IR  (N_IR),
+      .CTX_W (IR_CTX_W),
+      .RING_W(RING_W)
+  ) ir_dma (
+      .clk,
+      .rst(core_rst),
+      .reg_wr_i(ir_wr),
+      .reg_wr_ctx_i(ir_wr_ctx),
+      .reg_wr_sel_i(ir_wr_sel),
+      .reg_wr_data_i(ir_wr_data),
+      .context_control_o(ir_context_control),
+      .command_ptr_o(ir_command_ptr),
+      .context_match_o(ir_context_match),
+      .dropped_packets_o(ir_dropped_packets),
+      .int_event_o(ir_int_event),
+      .unrecoverable_o(ir_unrecoverable),
+      .multi_chan_mask_i(multi_chan_mask),
+      .quiesce_i(quiesce),
+      .quiet_o(ir_quiet),
+      .iso_start_i(iso_start),
+      .iso_cycle_i(iso_cycle[14:0]),
+      .record_valid_i(record_valid),
+      .record_header_i(record_header),
+      .record_event_i(record_event),
+      .record_speed_i(record_speed),
+      .record_cycle_i(record_cycle),
+      .record_words_i(record_words),
+      .record_full_o(record_full),
+      .ring_rd_en_o(ring_rd_en),
+      .ring_rd_addr_o(ring_rd_addr),
+      .ring_rd_data_i(ring_rd_data),
+      .ring_rd_ptr_o(ring_rd_ptr),
+      .m_axi_araddr(ir_araddr),
+      .m_axi_arlen(ir_arlen),
+      .m_axi_arvalid(ir_arvalid),
+      .m_axi_arready(ir_arready),
+      .m_axi_rdata,
+      .m_axi_rresp,
+      .m_axi_rlast,
+      .m_axi_rvalid(ir_rvalid),
+      .m_axi_rready(ir_rready),
+      .m_axi_awaddr(ir_awaddr),
+      .m_axi_awlen(ir_awlen),
+      .m_axi_awvalid(ir_awvalid),
+      .m_axi_awready(ir_awready),
+      .m_axi_wdata(ir_wdata),
+      .m_axi_wlast(ir_wlast),
+      .m_axi_wvalid(ir_wvalid),
+      .m_axi_wready(ir_wready),
+      .m_axi_bresp,
+      .m_axi_bvalid(ir_bvalid),
+      .m_axi_bready(ir_bready)
+  );
+
+  ohci_axi_arbiter axi_arbiter (
+      .clk,
+      .rst,
+      .it_araddr_i(it_araddr),
+      .it_arlen_i(it_arlen),
+      .it_arvalid_i(it_arvalid),
+      .it_arready_o(it_arready),
+      .it_rvalid_o(it_rvalid),
+      .it_rready_i(it_rready),
+      .it_awaddr_i(it_awaddr),
+      .it_awlen_i(it_awlen),
+      .it_awvalid_i(it_awvalid),
+      .it_awready_o(it_awready),
+      .it_wdata_i(it_wdata),
+      .it_wstrb_i(it_wstrb),
+      .it_wlast_i(it_wlast),
+      .it_wvalid_i(it_wvalid),
+      .it_wready_o(it_wready),
+      .it_bvalid_o(it_bvalid),
+      .it_bready_i(it_bready),
+      .ir_araddr_i(ir_araddr),
+      .ir_arlen_i(ir_arlen),
+      .ir_arvalid_i(ir_arvalid),
+      .ir_arready_o(ir_arready),
+      .ir_rvalid_o(ir_rvalid),
+      .ir_rready_i(ir_rready),
+      .ir_awaddr_i(ir_awaddr),
+      .ir_awlen_i(ir_awlen),
+      .ir_awvalid_i(ir_awvalid),
+      .ir_awready_o(ir_awready),
+      .ir_wdata_i(ir_wdata),
+      .ir_wstrb_i(4'hF),
+      .ir_wlast_i(ir_wlast),
+      .ir_wvalid_i(ir_wvalid),
+      .ir_wready_o(ir_wready),
+      .ir_bvalid_o(ir_bvalid),
+      .ir_bready_i(ir_bready),
+      .m_axi_araddr,
+      .m_axi_arlen,
+      .m_axi_arvalid,
+      .m_axi_arready,
       .m_axi_rlast,
       .m_axi_rvalid,
       .m_axi_rready,
       .m_axi_awaddr,
       .m_axi_awlen,
-      .m_axi_awsize,
-      .m_axi_awburst,
       .m_axi_awvalid,
       .m_axi_awready,
       .m_axi_wdata,
@@ -231,9 +430,51 @@ module ohci_core #(
       .m_axi_wlast,
       .m_axi_wvalid,
       .m_axi_wready,
-      .m_axi_bresp,
       .m_axi_bvalid,
       .m_axi_bready
+  );
+  // Both engines issue INCR bursts of 32-bit beats (the IT engine's constants).
+  assign m_axi_arsize = it_arsize;
+  assign m_axi_arburst = it_arburst;
+  assign m_axi_awsize = it_awsize;
+  assign m_axi_awburst = it_awburst;
+
+  ohci_pkt_ram #(
+      .ADDR_WIDTH(RING_W)
+  ) rx_ring (
+      .clk,
+      .wr_en_i  (ring_wr_en),
+      .wr_addr_i(ring_wr_addr),
+      .wr_data_i(ring_wr_data),
+      .rd_en_i  (ring_rd_en),
+      .rd_addr_i(ring_rd_addr),
+      .rd_data_o(ring_rd_data)
+  );
+
+  ohci_link_rx #(
+      .RING_W(RING_W)
+  ) link_rx (
+      .clk,
+      .rst(core_rst),
+      .link_enable_i(link_enable),
+      .link_drives_i(phy_ctl_oe),
+      .iso_cycle_i(iso_cycle),
+      .phy_ctl_i,
+      .phy_d_i,
+      .ring_wr_en_o(ring_wr_en),
+      .ring_wr_addr_o(ring_wr_addr),
+      .ring_wr_data_o(ring_wr_data),
+      .ring_rd_ptr_i(ring_rd_ptr),
+      .record_full_i(record_full),
+      .record_valid_o(record_valid),
+      .record_header_o(record_header),
+      .record_event_o(record_event),
+      .record_speed_o(record_speed),
+      .record_cycle_o(record_cycle),
+      .record_words_o(record_words),
+      .cycle_start_o(rx_cycle_start),
+      .cycle_start_time_o(rx_cycle_time),
+      .cycle_start_age_o(rx_cycle_age)
   );
 
   ohci_pkt_ram #(
@@ -268,9 +509,9 @@ module ohci_core #(
       .iso_accept_o(tx_accept),
       .iso_done_o(tx_done),
       .iso_ctx_o(tx_link_ctx),
-      .iso_start_o(iso_start),
-      .iso_cycle_o(iso_cycle),
-      .cycle_lost_o(cycle_lost),
+      .iso_start_o(tx_iso_start),
+      .iso_cycle_o(tx_iso_cycle),
+      .cycle_lost_o(tx_cycle_lost),
       .busy_o(link_busy),
       .ram_rd_en_o(ram_rd_en),
       .ram_rd_addr_o(ram_rd_addr),
@@ -286,8 +527,7 @@ module ohci_core #(
   // LPS tells the PHY the link is powered; registered in ohci_regs.
   assign phy_lps = lps;
 
-  // Inputs of the contract that the transmit slice does not use yet: received data (link
-  // receive comes with the IR contexts) and LinkOn (no link power management).
-  wire unused_inputs = &{1'b0, phy_d_i, phy_linkon};
+  // LinkOn is not used: there is no link power management.
+  wire unused_inputs = &{1'b0, phy_linkon};
 endmodule
 `resetall

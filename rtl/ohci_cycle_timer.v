@@ -11,6 +11,17 @@
 //     which timer_o first shows the wrapped value (cycleOffset = 0, new cycleCount).
 //   - A write (write_i) loads timer_o on the next edge and restarts the divide-by-two phase, so
 //     the first advance comes two clk after the write edge. A write raises no events.
+//
+// Following the cycle master (a node that is not cycle master, sync_i from ohci_link_rx): a
+// received cycle start's cycle_time was latched by the master's link TX_LATCH_EDGES clk edges
+// before its first bit reached the pins, and sync_age_i edges have passed since then at this
+// link. The timer loads cycle_time advanced by (sync_age_i + TX_LATCH_EDGES) / 2 offsets (with
+// the carry into cycleCount and cycleSeconds) at the edge sync_i is seen, so it runs within one
+// cycleOffset tick of the master's (the master's divide-by-two phase is unknown here).
+// cycle_inconsistent_o pulses with the load when the advanced value differs from this timer in
+// cycleSeconds or cycleCount, or by more than SYNC_TOLERANCE offsets. cycle_lost_o pulses at a
+// cycle wrap of this timer when no cycle start was received since the previous wrap (once any
+// has been received since reset).
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -23,7 +34,13 @@ module ohci_cycle_timer (
     output wire [31:0] timer_o,               // {cycleSeconds[6:0], cycleCount[12:0], cycleOffset[11:0]}
     output wire        cycle_start_o,         // cycleOffset wrapped: a new isochronous cycle
     output wire        cycle_synch_o,         // IntEvent.cycleSynch (low bit of cycleCount toggled)
-    output wire        cycle_64_seconds_o     // IntEvent.cycle64Seconds (bit 6 of cycleSeconds changed)
+    output wire        cycle_64_seconds_o,    // IntEvent.cycle64Seconds (bit 6 of cycleSeconds changed)
+    input  wire        follow_i,              // not cycle master: follow received cycle starts
+    input  wire        sync_i,                // a cycle start was received
+    input  wire [31:0] sync_time_i,           // its cycle_time quadlet
+    input  wire [15:0] sync_age_i,            // clk edges since its first bit reached this link
+    output wire        cycle_inconsistent_o,  // IntEvent.cycleInconsistent
+    output wire        cycle_lost_o           // IntEvent.cycleLost (following a master)
 );
   localparam [11:0] OFFSETS_PER_CYCLE = 12'd3072;
   localparam [12:0] CYCLES_PER_SECOND = 13'd8000;
@@ -34,6 +51,34 @@ module ohci_cycle_timer (
   reg half_phase_reg;  // set on the clk edges at which the 24.576 MHz offset does not advance
   reg cycle_start_reg;
   reg cycle_64_seconds_reg;
+  reg cycle_inconsistent_reg;
+  reg cycle_lost_reg;
+  reg sync_seen_reg;  // a cycle start arrived since the last wrap
+  reg sync_armed_reg;  // one has arrived since reset
+
+  // The edges from the master's latch of cycle_time to its first bit on the pins (ohci_link_tx:
+  // latched at the Grant edge G from the value of edge G-1, first chunk sampled at G+2).
+  localparam [15:0] TX_LATCH_EDGES = 16'd3;
+  localparam [11:0] SYNC_TOLERANCE = 12'd2;
+  // The received cycle_time advanced by the propagation (at most 32767 offsets: one carry).
+  wire [15:0] sync_ticks = (sync_age_i > 16'hFFFF - TX_LATCH_EDGES ? 16'hFFFF :
+                            sync_age_i + TX_LATCH_EDGES) >> 1;
+  wire [16:0] sync_offset_sum = {5'd0, sync_time_i[11:0]} + {1'b0, sync_ticks};
+  wire sync_carry = sync_offset_sum >= {5'd0, OFFSETS_PER_CYCLE};
+  // Below 2 * 3072, so the reduction is exact in 12 bits (older cycle starts are not looked at).
+  wire [11:0] sync_offset = sync_carry ? sync_offset_sum[11:0] - OFFSETS_PER_CYCLE :
+                                         sync_offset_sum[11:0];
+  wire sync_count_wraps = sync_time_i[24:12] >= CYCLES_PER_SECOND - 13'd1;
+  wire [12:0] sync_count = !sync_carry ? sync_time_i[24:12] :
+                           sync_count_wraps ? 13'd0 : sync_time_i[24:12] + 13'd1;
+  wire [6:0] sync_seconds = sync_carry && sync_count_wraps ? sync_time_i[31:25] + 7'd1 :
+                                                             sync_time_i[31:25];
+  wire [11:0] offset_gap = sync_offset > offset_reg ? sync_offset - offset_reg :
+                                                      offset_reg - sync_offset;
+  wire sync_disagrees = sync_seconds != seconds_reg || sync_count != count_reg ||
+                        offset_gap > SYNC_TOLERANCE;
+  wire sync_valid = follow_i && sync_i && sync_ticks < {4'd0, OFFSETS_PER_CYCLE} &&
+                    sync_time_i[24:12] < CYCLES_PER_SECOND && sync_time_i[11:0] < OFFSETS_PER_CYCLE;
 
   wire offset_wraps = offset_reg == OFFSETS_PER_CYCLE - 12'd1;
   wire count_wraps = count_reg == CYCLES_PER_SECOND - 13'd1;
@@ -42,11 +87,30 @@ module ohci_cycle_timer (
   always @(posedge clk) begin
     cycle_start_reg <= 1'b0;
     cycle_64_seconds_reg <= 1'b0;
+    cycle_inconsistent_reg <= 1'b0;
+    cycle_lost_reg <= 1'b0;
+    if (rst || !follow_i) begin
+      sync_seen_reg <= 1'b0;
+      sync_armed_reg <= 1'b0;
+    end else if (sync_i) begin
+      sync_seen_reg <= 1'b1;
+      sync_armed_reg <= 1'b1;
+    end else if (cycle_start_reg) begin
+      // a wrap of this timer: was the previous cycle's start received?
+      if (sync_armed_reg && !sync_seen_reg) cycle_lost_reg <= 1'b1;
+      sync_seen_reg <= 1'b0;
+    end
     if (rst) begin
       seconds_reg <= 7'd0;
       count_reg <= 13'd0;
       offset_reg <= 12'd0;
       half_phase_reg <= 1'b0;
+    end else if (sync_valid && !write_i) begin
+      seconds_reg <= sync_seconds;
+      count_reg <= sync_count;
+      offset_reg <= sync_offset;
+      half_phase_reg <= 1'b0;
+      cycle_inconsistent_reg <= sync_disagrees;
     end else if (write_i) begin
       seconds_reg <= write_data_i[31:25];
       count_reg <= write_data_i[24:12] < CYCLES_PER_SECOND ? write_data_i[24:12] : 13'd0;
@@ -78,5 +142,7 @@ module ohci_cycle_timer (
   // Every cycle start toggles the low bit of cycleCount (8000 is even, so a wrap toggles it too).
   assign cycle_synch_o = cycle_start_reg;
   assign cycle_64_seconds_o = cycle_64_seconds_reg;
+  assign cycle_inconsistent_o = cycle_inconsistent_reg;
+  assign cycle_lost_o = cycle_lost_reg;
 endmodule
 `resetall

@@ -2,7 +2,8 @@
 //
 // Holds Version, HCControl, IntEvent/IntMask, IsoXmit/IsoRecv IntEvent/IntMask, the
 // IRMultiChanMask pair, LinkControl, NodeID and the IsochronousCycleTimer access; forwards
-// accesses of the IT context blocks (0x200 + 16n) to ohci_it_dma. Offsets and bits come from
+// accesses of the IT context blocks (0x200 + 16n) to ohci_it_dma and of the IR context blocks
+// (0x400 + 32n) to ohci_ir_dma. Offsets and bits come from
 // ohci_regmap.vh, generated from regmap/ohci.rdl. Set/Clear pairs: writing 1 sets (clears) the
 // bit, reading either returns the value, except that reading IntEventClear returns
 // IntEvent & IntMask and reading IsoXmit/IsoRecvIntEventClear returns event & mask.
@@ -25,7 +26,8 @@
 module ohci_regs #(
     parameter integer N_IT  = 4,
     parameter integer N_IR  = 4,
-    parameter integer CTX_W = 2
+    parameter integer CTX_W = 2,
+    parameter integer IR_CTX_W = 2
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -68,6 +70,7 @@ module ohci_regs #(
     input  wire                   cycle_synch_i,
     input  wire                   cycle_64_seconds_i,
     input  wire                   cycle_lost_i,
+    input  wire                   cycle_inconsistent_i,
     input  wire                   unrecoverable_i,
     input  wire [       N_IT-1:0] it_int_event_i,
     // IT context registers
@@ -77,6 +80,17 @@ module ohci_regs #(
     output wire [           31:0] it_wr_data_o,
     input  wire [    N_IT*32-1:0] it_context_control_i,
     input  wire [    N_IT*32-1:0] it_command_ptr_i,
+    input  wire [       N_IR-1:0] ir_int_event_i,
+    // IR context registers
+    output wire                   ir_wr_o,
+    output wire [   IR_CTX_W-1:0] ir_wr_ctx_o,
+    output wire [            2:0] ir_wr_sel_o,
+    output wire [           31:0] ir_wr_data_o,
+    input  wire [    N_IR*32-1:0] ir_context_control_i,
+    input  wire [    N_IR*32-1:0] ir_command_ptr_i,
+    input  wire [    N_IR*32-1:0] ir_context_match_i,
+    input  wire [    N_IR*32-1:0] ir_dropped_packets_i,
+    output wire [           63:0] multi_chan_mask_o,   // {IRMultiChanMaskHi, Lo}
     output wire                   irq_o
 );
   `include "ohci_regmap.vh"
@@ -158,6 +172,20 @@ module ohci_regs #(
   wire [3:0] w_it_reg = waddr[3:0];
   wire [3:0] r_it_reg = raddr[3:0];
   wire [31:0] it_command_ptr_current = it_command_ptr_i[32*w_it_ctx+:32];
+  // IR n at 0x400 + 32n; the 32 possible blocks fill 0x400-0x7FF.
+  wire w_in_ir = waddr[10] && {27'd0, waddr[9:5]} < N_IR;
+  wire r_in_ir = raddr[10] && {27'd0, raddr[9:5]} < N_IR;
+  wire [IR_CTX_W-1:0] w_ir_ctx = waddr[5+:IR_CTX_W];
+  wire [IR_CTX_W-1:0] r_ir_ctx = raddr[5+:IR_CTX_W];
+  wire [4:0] w_ir_reg = waddr[4:0];
+  wire [4:0] r_ir_reg = raddr[4:0];
+  wire [31:0] ir_command_ptr_current = ir_command_ptr_i[32*w_ir_ctx+:32];
+  wire [31:0] ir_context_match_current = ir_context_match_i[32*w_ir_ctx+:32];
+
+  reg ir_wr_reg;
+  reg [IR_CTX_W-1:0] ir_wr_ctx_reg;
+  reg [2:0] ir_wr_sel_reg;
+  reg [31:0] ir_wr_data_reg;
 
   reg it_wr_reg;
   reg [CTX_W-1:0] it_wr_ctx_reg;
@@ -174,6 +202,14 @@ module ohci_regs #(
       if (r_it_reg == OHCI_CONTEXT_CONTROL_SET[3:0] || r_it_reg == OHCI_CONTEXT_CONTROL_CLEAR[3:0])
         read_value = it_context_control_i[32*r_it_ctx+:32];
       else if (r_it_reg == OHCI_COMMAND_PTR[3:0]) read_value = it_command_ptr_i[32*r_it_ctx+:32];
+    end else if (r_in_ir) begin
+      if (r_ir_reg == OHCI_CONTEXT_CONTROL_SET[4:0] || r_ir_reg == OHCI_CONTEXT_CONTROL_CLEAR[4:0])
+        read_value = ir_context_control_i[32*r_ir_ctx+:32];
+      else if (r_ir_reg == OHCI_COMMAND_PTR[4:0]) read_value = ir_command_ptr_i[32*r_ir_ctx+:32];
+      else if (r_ir_reg == OHCI_CONTEXT_MATCH[4:0])
+        read_value = ir_context_match_i[32*r_ir_ctx+:32];
+      else if (r_ir_reg == OHCI_DROPPED_PACKETS[4:0])
+        read_value = ir_dropped_packets_i[32*r_ir_ctx+:32];
     end else begin
       case (raddr)
         OHCI_VERSION: read_value = OHCI_VERSION_VALUE;
@@ -249,6 +285,7 @@ module ohci_regs #(
   // ---- register writes and hardware events ----
   always @(posedge clk) begin
     it_wr_reg <= 1'b0;
+    ir_wr_reg <= 1'b0;
     timer_write_reg <= 1'b0;
     if (core_rst) begin
       hc_control_reg <= 32'd0;
@@ -266,6 +303,9 @@ module ohci_regs #(
       it_wr_ctx_reg <= {CTX_W{1'b0}};
       it_wr_sel_reg <= 2'd0;
       it_wr_data_reg <= 32'd0;
+      ir_wr_ctx_reg <= {IR_CTX_W{1'b0}};
+      ir_wr_sel_reg <= 3'd0;
+      ir_wr_data_reg <= 32'd0;
       timer_write_data_reg <= 32'd0;
     end else begin
       if (write_fire) begin
@@ -276,6 +316,18 @@ module ohci_regs #(
           // CommandPtr is a plain register: bytes not strobed keep their value.
           it_wr_data_reg <= w_it_reg == OHCI_COMMAND_PTR[3:0] ?
               (it_command_ptr_current & ~strb_mask) | wbits : wbits;
+        end else if (w_in_ir) begin
+          // Only ContextControlSet/Clear, CommandPtr and ContextMatch take writes.
+          ir_wr_reg <= w_ir_reg == OHCI_CONTEXT_CONTROL_SET[4:0] ||
+                       w_ir_reg == OHCI_CONTEXT_CONTROL_CLEAR[4:0] ||
+                       w_ir_reg == OHCI_COMMAND_PTR[4:0] || w_ir_reg == OHCI_CONTEXT_MATCH[4:0];
+          ir_wr_ctx_reg <= w_ir_ctx;
+          ir_wr_sel_reg <= w_ir_reg[4:2];
+          // CommandPtr and ContextMatch are plain registers: bytes not strobed keep their value.
+          ir_wr_data_reg <= w_ir_reg == OHCI_COMMAND_PTR[4:0] ?
+              (ir_command_ptr_current & ~strb_mask) | wbits :
+              w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ?
+              (ir_context_match_current & ~strb_mask) | wbits : wbits;
         end else begin
           case (waddr)
             OHCI_HC_CONTROL_SET: hc_control_reg <= hc_control_reg | (wbits & HC_CONTROL_STORED);
@@ -314,16 +366,18 @@ module ohci_regs #(
                        ({31'd0, cycle_synch_i} << OHCI_INT_EVENT_CYCLE_SYNCH) |
                        ({31'd0, cycle_64_seconds_i} << OHCI_INT_EVENT_CYCLE_64_SECONDS) |
                        ({31'd0, cycle_lost_i} << OHCI_INT_EVENT_CYCLE_LOST) |
+                       ({31'd0, cycle_inconsistent_i} << OHCI_INT_EVENT_CYCLE_INCONSISTENT) |
                        ({31'd0, unrecoverable_i} << OHCI_INT_EVENT_UNRECOVERABLE_ERROR);
       iso_xmit_event_reg <= ((write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_SET) ?
                              iso_xmit_event_reg | wbits[N_IT-1:0] :
                              (write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_CLEAR) ?
                              iso_xmit_event_reg & ~wbits[N_IT-1:0] : iso_xmit_event_reg) |
                             it_int_event_i;
-      iso_recv_event_reg <= (write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_SET) ?
+      iso_recv_event_reg <= ((write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_SET) ?
                             iso_recv_event_reg | wbits[N_IR-1:0] :
                             (write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_CLEAR) ?
-                            iso_recv_event_reg & ~wbits[N_IR-1:0] : iso_recv_event_reg;
+                            iso_recv_event_reg & ~wbits[N_IR-1:0] : iso_recv_event_reg) |
+                            ir_int_event_i;
 
       irq_reg <= int_mask_reg[OHCI_INT_MASK_MASTER_INT_ENABLE] &&
                  |(int_event_value[30:0] & int_mask_reg[30:0]);
@@ -351,6 +405,11 @@ module ohci_regs #(
   assign it_wr_ctx_o = it_wr_ctx_reg;
   assign it_wr_sel_o = it_wr_sel_reg;
   assign it_wr_data_o = it_wr_data_reg;
+  assign ir_wr_o = ir_wr_reg;
+  assign ir_wr_ctx_o = ir_wr_ctx_reg;
+  assign ir_wr_sel_o = ir_wr_sel_reg;
+  assign ir_wr_data_o = ir_wr_data_reg;
+  assign multi_chan_mask_o = {multi_chan_hi_reg, multi_chan_lo_reg};
   assign irq_o = irq_reg;
 endmodule
 `resetall

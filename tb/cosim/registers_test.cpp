@@ -29,10 +29,10 @@ TEST_F(RegisterWindow, ContextCountsAreDiscoveredByWritingOnesToTheMasks) {
 }
 
 TEST_F(RegisterWindow, UnimplementedOffsetsReadZeroAndIgnoreWrites) {
-  // GUID ROM, SelfID, bandwidth, AT/AR blocks, IT blocks past N_IT, IR blocks (not yet built),
-  // and the last quadlet of the window.
+  // GUID ROM, SelfID, bandwidth, AT/AR blocks, IT blocks past N_IT, the reserved quadlets of an
+  // IR block, IR blocks past N_IR, and the last quadlet of the window.
   for (std::uint32_t offset : {0x004u, 0x064u, 0x0B0u, 0x0DCu, 0x100u, 0x180u, 0x1ECu, 0x240u,
-                               0x24Cu, 0x3F0u, 0x400u, 0x7FCu}) {
+                               0x24Cu, 0x3F0u, 0x408u, 0x414u, 0x418u, 0x480u, 0x49Cu, 0x7FCu}) {
     hal_.write32(offset, 0xFFFF'FFFFu);
     EXPECT_EQ(hal_.last_access_cycles(), kRegisterAccessCycles) << std::hex << offset;
     EXPECT_EQ(hal_.read32(offset), 0u) << std::hex << offset;
