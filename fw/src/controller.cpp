@@ -114,6 +114,40 @@ CycleTime Controller::read_cycle_timer() {
                    field::kCycleOffset.get(raw)};
 }
 
+namespace {
+
+std::uint32_t high_half(std::uint64_t channels) {
+  return static_cast<std::uint32_t>(channels >> 32);
+}
+
+std::uint32_t low_half(std::uint64_t channels) {
+  return static_cast<std::uint32_t>(channels);
+}
+
+}  // namespace
+
+void Controller::set_ir_channel_mask(std::uint64_t channels) {
+  hal_.write32(regs::kIrMultiChanMaskHiClear, ~high_half(channels));
+  hal_.write32(regs::kIrMultiChanMaskLoClear, ~low_half(channels));
+  hal_.write32(regs::kIrMultiChanMaskHiSet, high_half(channels));
+  hal_.write32(regs::kIrMultiChanMaskLoSet, low_half(channels));
+}
+
+void Controller::enable_ir_channels(std::uint64_t channels) {
+  if (high_half(channels) != 0) hal_.write32(regs::kIrMultiChanMaskHiSet, high_half(channels));
+  if (low_half(channels) != 0) hal_.write32(regs::kIrMultiChanMaskLoSet, low_half(channels));
+}
+
+void Controller::disable_ir_channels(std::uint64_t channels) {
+  if (high_half(channels) != 0) hal_.write32(regs::kIrMultiChanMaskHiClear, high_half(channels));
+  if (low_half(channels) != 0) hal_.write32(regs::kIrMultiChanMaskLoClear, low_half(channels));
+}
+
+std::uint64_t Controller::read_ir_channel_mask() {
+  const std::uint64_t high = hal_.read32(regs::kIrMultiChanMaskHiSet);
+  return high << 32 | hal_.read32(regs::kIrMultiChanMaskLoSet);
+}
+
 Result<InterruptEvents> Controller::read_and_clear_events() {
   InterruptEvents events;
   events.events = hal_.read32(regs::kIntEventClear);

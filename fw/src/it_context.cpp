@@ -14,18 +14,6 @@ constexpr std::size_t kQuadletBytes = 4;
 
 }  // namespace
 
-ContextStatus decode_context_control(std::uint32_t value) {
-  return ContextStatus{
-      value,
-      context_control::kRun.get(value) != 0,
-      context_control::kWake.get(value) != 0,
-      context_control::kDead.get(value) != 0,
-      context_control::kActive.get(value) != 0,
-      context_control::kSpd.get(value),
-      static_cast<regs::EventCode>(context_control::kEventCode.get(value)),
-  };
-}
-
 Result<ItContext> ItContext::open(Hal& hal, std::uint32_t index, std::uint32_t available) {
   if (index >= regs::kContextsMax || (available & (1u << index)) == 0) {
     return Status::InvalidParameter;

@@ -8,10 +8,20 @@ namespace {
 namespace hc = regs::hc_control;
 namespace cc = regs::context_control;
 namespace itc = regs::it_context_control;
+namespace irc = regs::ir_context_control;
+namespace match = regs::context_match;
 
 // Bits of IT ContextControl that software writes; the others are the controller's.
 constexpr std::uint32_t kItControlWritable =
     cc::kRun.mask() | cc::kWake.mask() | itc::kCycleMatchEnable.mask() | itc::kCycleMatch.mask();
+// Bits of IR ContextControl that software writes. dualBufferMode is not implemented: it reads 0.
+constexpr std::uint32_t kIrControlWritable =
+    cc::kRun.mask() | cc::kWake.mask() | irc::kBufferFill.mask() | irc::kIsochHeader.mask() |
+    irc::kCycleMatchEnable.mask() | irc::kMultiChanMode.mask();
+// The defined bits of ContextMatch; the reserved ones (27, 7) read 0.
+constexpr std::uint32_t kContextMatchBits = match::kTag.mask() | match::kCycleMatch.mask() |
+                                            match::kSync.mask() | match::kTag1SyncFilter.mask() |
+                                            match::kChannelNumber.mask();
 // IntEvent bits computed from the per-context registers rather than stored.
 constexpr std::uint32_t kIsochSummary =
     regs::int_event::kIsochTx.mask() | regs::int_event::kIsochRx.mask();
@@ -21,6 +31,11 @@ bool in_it_window(std::uint32_t offset) {
          offset < regs::kItContextBase + regs::kContextsMax * regs::kItContextStride;
 }
 
+bool in_ir_window(std::uint32_t offset) {
+  return offset >= regs::kIrContextBase &&
+         offset < regs::kIrContextBase + regs::kContextsMax * regs::kIrContextStride;
+}
+
 }  // namespace
 
 std::uint32_t FakeRegisters::read(std::uint32_t offset) {
@@ -28,12 +43,22 @@ std::uint32_t FakeRegisters::read(std::uint32_t offset) {
     const std::uint32_t n = (offset - regs::kItContextBase) / regs::kItContextStride;
     return read_context(n, (offset - regs::kItContextBase) % regs::kItContextStride);
   }
+  if (in_ir_window(offset)) {
+    const std::uint32_t n = (offset - regs::kIrContextBase) / regs::kIrContextStride;
+    return read_ir_context(n, (offset - regs::kIrContextBase) % regs::kIrContextStride);
+  }
   switch (offset) {
     case regs::kVersion:
       return config_.version;
     case regs::kHcControlSet:
     case regs::kHcControlClear:
       return read_hc_control();
+    case regs::kIrMultiChanMaskHiSet:
+    case regs::kIrMultiChanMaskHiClear:
+      return ir_mask_hi_;
+    case regs::kIrMultiChanMaskLoSet:
+    case regs::kIrMultiChanMaskLoClear:
+      return ir_mask_lo_;
     case regs::kIntEventSet:
       return int_event_value();
     case regs::kIntEventClear:
@@ -77,6 +102,11 @@ void FakeRegisters::write(std::uint32_t offset, std::uint32_t value) {
     write_context(n, (offset - regs::kItContextBase) % regs::kItContextStride, value);
     return;
   }
+  if (in_ir_window(offset)) {
+    const std::uint32_t n = (offset - regs::kIrContextBase) / regs::kIrContextStride;
+    write_ir_context(n, (offset - regs::kIrContextBase) % regs::kIrContextStride, value);
+    return;
+  }
   switch (offset) {
     case regs::kHcControlSet:
       hc_control_ |= value & ~hc::kSoftReset.mask();
@@ -84,6 +114,18 @@ void FakeRegisters::write(std::uint32_t offset, std::uint32_t value) {
       break;
     case regs::kHcControlClear:
       hc_control_ &= ~value;
+      break;
+    case regs::kIrMultiChanMaskHiSet:
+      ir_mask_hi_ |= value;
+      break;
+    case regs::kIrMultiChanMaskHiClear:
+      ir_mask_hi_ &= ~value;
+      break;
+    case regs::kIrMultiChanMaskLoSet:
+      ir_mask_lo_ |= value;
+      break;
+    case regs::kIrMultiChanMaskLoClear:
+      ir_mask_lo_ &= ~value;
       break;
     case regs::kIntEventSet:
       int_event_ |= value & ~kIsochSummary;
@@ -152,21 +194,42 @@ void FakeRegisters::soft_reset() {
   soft_reset_reads_left_ = config.soft_reset_reads;
 }
 
+std::uint32_t FakeRegisters::read_control(ItContextState& context) {
+  const std::uint32_t value = context.control;
+  // A stopping context drops active after the configured number of reads.
+  const bool stopping = (value & cc::kRun.mask()) == 0 && (value & cc::kActive.mask()) != 0;
+  if (stopping && context.stop_reads_left != FakeConfig::kNever && context.stop_reads_left > 0 &&
+      --context.stop_reads_left == 0) {
+    context.control &= ~cc::kActive.mask();
+  }
+  return value;
+}
+
+void FakeRegisters::set_control(ItContextState& context, std::uint32_t value,
+                                std::uint32_t writable) {
+  // Setting run starts the context at once: it becomes active.
+  if ((value & cc::kRun.mask()) != 0 && (context.control & cc::kRun.mask()) == 0) {
+    context.control |= cc::kActive.mask();
+  }
+  context.control |= value & writable;
+}
+
+void FakeRegisters::clear_control(ItContextState& context, std::uint32_t value,
+                                  std::uint32_t writable) {
+  context.control &= ~(value & writable);
+  if ((value & cc::kRun.mask()) != 0) {
+    context.stop_reads_left = config_.stop_reads;
+    if (config_.stop_reads == 0) context.control &= ~cc::kActive.mask();
+  }
+}
+
 std::uint32_t FakeRegisters::read_context(std::uint32_t n, std::uint32_t reg) {
   if ((config_.it_contexts & (1u << n)) == 0 || n >= it_.size()) return 0;
   ItContextState& context = it_[n];
   switch (reg) {
     case static_cast<std::uint32_t>(regs::ItContextReg::kContextControlSet):
-    case static_cast<std::uint32_t>(regs::ItContextReg::kContextControlClear): {
-      const std::uint32_t value = context.control;
-      // A stopping context drops active after the configured number of reads.
-      const bool stopping = (value & cc::kRun.mask()) == 0 && (value & cc::kActive.mask()) != 0;
-      if (stopping && context.stop_reads_left != FakeConfig::kNever &&
-          context.stop_reads_left > 0 && --context.stop_reads_left == 0) {
-        context.control &= ~cc::kActive.mask();
-      }
-      return value;
-    }
+    case static_cast<std::uint32_t>(regs::ItContextReg::kContextControlClear):
+      return read_control(context);
     case static_cast<std::uint32_t>(regs::ItContextReg::kCommandPtr):
       return context.command_ptr;
     default:
@@ -179,23 +242,58 @@ void FakeRegisters::write_context(std::uint32_t n, std::uint32_t reg, std::uint3
   ItContextState& context = it_[n];
   switch (reg) {
     case static_cast<std::uint32_t>(regs::ItContextReg::kContextControlSet):
-      // Setting run starts the context at once: it becomes active.
-      if ((value & cc::kRun.mask()) != 0 && (context.control & cc::kRun.mask()) == 0) {
-        context.control |= cc::kActive.mask();
-      }
-      context.control |= value & kItControlWritable;
+      set_control(context, value, kItControlWritable);
       break;
     case static_cast<std::uint32_t>(regs::ItContextReg::kContextControlClear):
-      context.control &= ~(value & kItControlWritable);
-      if ((value & cc::kRun.mask()) != 0) {
-        context.stop_reads_left = config_.stop_reads;
-        if (config_.stop_reads == 0) context.control &= ~cc::kActive.mask();
-      }
+      clear_control(context, value, kItControlWritable);
       break;
     case static_cast<std::uint32_t>(regs::ItContextReg::kCommandPtr):
       context.command_ptr = value;
       break;
     default:
+      break;
+  }
+}
+
+std::uint32_t FakeRegisters::read_ir_context(std::uint32_t n, std::uint32_t reg) {
+  if ((config_.ir_contexts & (1u << n)) == 0 || n >= ir_.size()) return 0;
+  IrContextState& context = ir_[n];
+  switch (reg) {
+    case static_cast<std::uint32_t>(regs::IrContextReg::kContextControlSet):
+    case static_cast<std::uint32_t>(regs::IrContextReg::kContextControlClear):
+      return read_control(context);
+    case static_cast<std::uint32_t>(regs::IrContextReg::kCommandPtr):
+      return context.command_ptr;
+    case static_cast<std::uint32_t>(regs::IrContextReg::kContextMatch):
+      return context.context_match;
+    case static_cast<std::uint32_t>(regs::IrContextReg::kDroppedPackets):
+      return context.dropped;
+    default:
+      return 0;
+  }
+}
+
+void FakeRegisters::write_ir_context(std::uint32_t n, std::uint32_t reg, std::uint32_t value) {
+  if ((config_.ir_contexts & (1u << n)) == 0 || n >= ir_.size()) return;
+  IrContextState& context = ir_[n];
+  switch (reg) {
+    case static_cast<std::uint32_t>(regs::IrContextReg::kContextControlSet):
+      // DroppedPackets counts from the moment run is set.
+      if ((value & cc::kRun.mask()) != 0 && (context.control & cc::kRun.mask()) == 0) {
+        context.dropped = 0;
+      }
+      set_control(context, value, kIrControlWritable);
+      break;
+    case static_cast<std::uint32_t>(regs::IrContextReg::kContextControlClear):
+      clear_control(context, value, kIrControlWritable);
+      break;
+    case static_cast<std::uint32_t>(regs::IrContextReg::kCommandPtr):
+      context.command_ptr = value;
+      break;
+    case static_cast<std::uint32_t>(regs::IrContextReg::kContextMatch):
+      context.context_match = value & kContextMatchBits;
+      break;
+    default:  // DroppedPackets is read-only
       break;
   }
 }

@@ -1,5 +1,6 @@
 // A fake controller for the firmware unit tests: a register file with OHCI Set/Clear semantics
-// for the isochronous registers, byte-vector DMA memory, and a log of every access in order.
+// for the isochronous registers (IT and IR context blocks, IRMultiChanMask), byte-vector DMA
+// memory, and a log of every access in order.
 #pragma once
 
 #include <cstddef>
@@ -41,7 +42,11 @@ class FakeRegisters {
   // Hardware-side hooks.
   void raise_events(std::uint32_t bits) { int_event_ |= bits; }
   void raise_iso_xmit_events(std::uint32_t bits) { iso_xmit_event_ |= bits & config_.it_contexts; }
+  void raise_iso_recv_events(std::uint32_t bits) { iso_recv_event_ |= bits & config_.ir_contexts; }
   void set_context_control(std::uint32_t n, std::uint32_t value) { it_.at(n).control = value; }
+  void set_ir_context_control(std::uint32_t n, std::uint32_t value) { ir_.at(n).control = value; }
+  // The controller counts a packet it had no block for.
+  void set_ir_dropped_packets(std::uint32_t n, std::uint32_t value) { ir_.at(n).dropped = value; }
 
   std::uint32_t hc_control() const { return hc_control_; }
   std::uint32_t int_mask() const { return int_mask_; }
@@ -50,8 +55,17 @@ class FakeRegisters {
   std::uint32_t iso_xmit_mask() const { return iso_xmit_mask_; }
   std::uint32_t iso_xmit_event() const { return iso_xmit_event_; }
   std::uint32_t iso_recv_mask() const { return iso_recv_mask_; }
+  std::uint32_t iso_recv_event() const { return iso_recv_event_; }
+  // IRMultiChanMask: Hi in bits 63..32, Lo in bits 31..0.
+  std::uint64_t ir_multi_chan_mask() const {
+    return static_cast<std::uint64_t>(ir_mask_hi_) << 32 | ir_mask_lo_;
+  }
   std::uint32_t context_control(std::uint32_t n) const { return it_.at(n).control; }
   std::uint32_t command_ptr(std::uint32_t n) const { return it_.at(n).command_ptr; }
+  std::uint32_t ir_context_control(std::uint32_t n) const { return ir_.at(n).control; }
+  std::uint32_t ir_command_ptr(std::uint32_t n) const { return ir_.at(n).command_ptr; }
+  std::uint32_t ir_context_match(std::uint32_t n) const { return ir_.at(n).context_match; }
+  std::uint32_t ir_dropped_packets(std::uint32_t n) const { return ir_.at(n).dropped; }
 
  private:
   struct ItContextState {
@@ -59,11 +73,22 @@ class FakeRegisters {
     std::uint32_t command_ptr = 0;
     std::uint32_t stop_reads_left = 0;
   };
+  // An IR context block: the IT state plus ContextMatch and DroppedPackets.
+  struct IrContextState : ItContextState {
+    std::uint32_t context_match = 0;
+    std::uint32_t dropped = 0;
+  };
 
   std::uint32_t read_hc_control();
   std::uint32_t int_event_value() const;
   std::uint32_t read_context(std::uint32_t n, std::uint32_t reg);
   void write_context(std::uint32_t n, std::uint32_t reg, std::uint32_t value);
+  std::uint32_t read_ir_context(std::uint32_t n, std::uint32_t reg);
+  void write_ir_context(std::uint32_t n, std::uint32_t reg, std::uint32_t value);
+  // ContextControl reads and writes with the Set/Clear, run/active and stop rules IT and IR share.
+  std::uint32_t read_control(ItContextState& context);
+  void set_control(ItContextState& context, std::uint32_t value, std::uint32_t writable);
+  void clear_control(ItContextState& context, std::uint32_t value, std::uint32_t writable);
   void soft_reset();
 
   FakeConfig config_;
@@ -76,7 +101,10 @@ class FakeRegisters {
   std::uint32_t iso_recv_event_ = 0;
   std::uint32_t iso_recv_mask_ = 0;
   std::uint32_t link_control_ = 0;
+  std::uint32_t ir_mask_hi_ = 0;
+  std::uint32_t ir_mask_lo_ = 0;
   std::vector<ItContextState> it_ = std::vector<ItContextState>(regs::kContextsMax);
+  std::vector<IrContextState> ir_ = std::vector<IrContextState>(regs::kContextsMax);
 };
 
 // One thing the firmware did, in order.

@@ -108,6 +108,17 @@ class Controller {
   // list for silicon that needs three reads).
   CycleTime read_cycle_timer();
 
+  // IRMultiChanMask, the channels the multi-channel IR context receives (bit n = channel n; the
+  // Hi register holds channels 32..63). set_ir_channel_mask makes it exactly `channels`, as
+  // Linux's set_multichannel_mask does: HiClear ~hi, LoClear ~lo, HiSet hi, LoSet lo.
+  void set_ir_channel_mask(std::uint64_t channels);
+  // Add or remove `channels`, leaving the others as they are; a half with no channel in it is
+  // not written.
+  void enable_ir_channels(std::uint64_t channels);
+  void disable_ir_channels(std::uint64_t channels);
+  // Hi and Lo read back (reading a Set register returns the mask).
+  std::uint64_t read_ir_channel_mask();
+
   // The first step of servicing the interrupt line: read IntEventClear (events AND mask) and
   // write it back to acknowledge them; for isochTx read IsoXmitIntEventClear and write it back,
   // likewise IsoRecvIntEventClear for isochRx. No events: no writes. DeviceError when IntEvent

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "ohci/context_status.hpp"
 #include "ohci/controller.hpp"
 #include "ohci/dma_buffer.hpp"
 #include "ohci/hal.hpp"
@@ -15,24 +16,6 @@
 #include "ohci/status.hpp"
 
 namespace ohci::fw {
-
-// ContextControl decoded.
-struct ContextStatus {
-  std::uint32_t raw = 0;
-  bool run = false;
-  bool wake = false;
-  bool dead = false;
-  bool active = false;
-  std::uint32_t speed = 0;
-  regs::EventCode event = regs::EventCode::kEvtNoStatus;
-
-  // Ran off the end of its program (a branch with Z = 0) and waits for a wake.
-  bool idle() const { return run && !active && !dead; }
-  // CommandPtr may be written.
-  bool stopped() const { return !run && !active; }
-};
-
-ContextStatus decode_context_control(std::uint32_t value);
 
 // A handle on IT context `index`: cheap to copy, owns nothing. The Hal must outlive it.
 class ItContext {
