@@ -1,7 +1,13 @@
-// PhyModel: a behavioural 1394a PHY on one node's PHY-link pins, enough for the transmit path:
-// it decodes LREQ, arbitrates (grants the link's bus requests in order), checks the link's side
-// of the CTL/D protocol and captures every packet the link transmits.
+// PhyModel: a behavioural 1394a PHY on one node's PHY-link pins: it decodes LREQ, gets the link
+// its grants, checks the link's side of the CTL/D protocol, captures every packet the link
+// transmits, and drives Receive to the link when the bus repeats another node's packet.
 // Reference: ../shared/reference/ohci-isoch.md 4.4.
+//
+// On its own a PhyModel is a bus of one node: it arbitrates for its link alone (the timing
+// below) and never receives. Attached to a Bus (bus.hpp) it hands its link's bus requests to the
+// Bus, which arbitrates between all nodes with the same timing, decides when this PHY drives
+// Grant, and tells it what to drive while it repeats another node's packet; the Bus then calls
+// drive() and sample().
 //
 // Pins owned (driven in drive()): phy_ctl_i, phy_d_i, phy_linkon (always 0).
 // Bit order (DESIGN.md): phy_d[7] is D0, the first bit on the wire; phy_ctl[1] is CTL0, so the
@@ -24,7 +30,9 @@
 //     bus became free; the PHY drives Grant (CTL=11, D=0) in cycle g = s + 1 + arbitration_delay
 //     (grant_cycle), Idle (CTL=00, D=0) in g + 1, and releases CTL and D from g + 2. Requests are
 //     served in the order they complete; while the link owns the bus no Grant is given.
-//     Default delay 4: with the bus free, Grant is seen 5 cycles after the stop bit.
+//     Default delay 4: with the bus free, Grant is seen 5 cycles after the stop bit. On a Bus the
+//     same rule holds bus-wide (the bus is free when no node's link owns it), and the Bus may
+//     put g later (a delayed cycle start, a repeat still under way): bus.hpp.
 //   - The link owns the bus from g + 2. It may drive at most one Idle, then Hold (at most 47
 //     cycles), then Transmit with data on D at the request's speed: S400 all of D0-D7
 //     (phy_d[7:0]), S200 D0-D3 (phy_d[7:4]), S100 D0-D1 (phy_d[7:6]), unused lines low. Bits are
@@ -34,24 +42,35 @@
 //     first cycle it does not drive CTL is the cycle the bus becomes free.
 //   - A link that does not drive at g + 2, or drives Idle and releases without a packet, gives
 //     the grant back (counted in unused_grants(), no violation).
-// Violations (each "cycle N: ..."): link driving while the PHY does or without a grant, the
-// reserved CTL code 11 from the link, more than 47 Hold cycles, Transmit without D driven, data
-// on D lines unused at the speed, a packet that is not a whole number of bytes, a release
-// without 2 Idle cycles, Idle beyond 2 cycles (not releasing), Hold or Transmit after the
-// release Idle, a malformed LREQ (stop bit 1, speed code not S100/S200/S400, type 111).
+//   - Receive (on a Bus only): while the Bus repeats another node's packet to this PHY, the PHY
+//     drives CTL=10 with data-on, the speed code and the data, then CTL=00 Idle for one cycle
+//     (bus.hpp has the cycles); packets_received() counts the packets it delivered this way.
+//     PhyConfig::max_speed is the fastest packet the PHY can receive; slower PHYs get nothing of a
+//     faster packet.
+// Violations (each "cycle N: ..."): link driving while the PHY does (Grant, Idle after Grant,
+// Receive) or without a grant, the reserved CTL code 11 from the link, more than 47 Hold cycles,
+// Transmit without D driven, data on D lines unused at the speed, a packet that is not a whole
+// number of bytes, a release without 2 Idle cycles, Idle beyond 2 cycles (not releasing), Hold
+// or Transmit after the release Idle, a malformed LREQ (stop bit 1, speed code not
+// S100/S200/S400, type 111). A PHY told to drive Grant and Receive in one cycle records a
+// violation too (a Bus that breaks its own rule; it never should).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ohci::sim {
 
 struct PhyConfig {
-  // Grant comes arbitration_delay + 1 cycles after a request starts arbitrating (see above).
+  // Grant comes arbitration_delay + 1 cycles after a request starts arbitrating (see above): on
+  // a Bus this is the isochronous gap.
   unsigned arbitration_delay = 4;
+  // The fastest packet this PHY receives: 0 S100, 1 S200, 2 S400 (on a Bus).
+  unsigned max_speed = 2;
 };
 
 enum class LreqType : std::uint8_t {
@@ -87,25 +106,41 @@ struct WirePacket {
 };
 
 template <class Core>
+class Bus;
+
+template <class Core>
 class PhyModel {
  public:
   explicit PhyModel(const PhyConfig& config = {}) : config_(config) {}
 
+  const PhyConfig& config() const { return config_; }
   void set_on_packet(std::function<void(const WirePacket&)> hook) { on_packet_ = std::move(hook); }
   const std::vector<WirePacket>& packets() const { return packets_; }
   void clear_packets() { packets_.clear(); }
   const std::vector<LinkRequest>& link_requests() const { return link_requests_; }
   const std::vector<std::string>& violations() const { return violations_; }
   std::uint64_t unused_grants() const { return unused_grants_; }
-  // No request queued or being shifted in, and nobody owns the bus.
-  bool idle() const { return state_ == State::Free && pending_.empty() && lreq_bits_ == 0; }
+  // Packets this PHY repeated to its link (each counted at its closing Idle).
+  std::uint64_t packets_received() const { return packets_received_; }
+  // No request of this link queued or being shifted in, its link owns no grant and the PHY
+  // drives no Receive.
+  bool idle() const {
+    return state_ == State::Free && pending_.empty() && queued_on_bus_ == 0 && lreq_bits_ == 0 &&
+           !receive_.drive;
+  }
 
   void drive(Core& core) {
     core.phy_linkon = 0;
-    phy_drives_ = state_ == State::Grant || state_ == State::GrantIdle;
-    if (phy_drives_) {
+    const bool granting = state_ == State::Grant || state_ == State::GrantIdle;
+    if (granting && receive_.drive)
+      violation(next_cycle_, "PHY told to drive Grant and Receive in one cycle (bus model error)");
+    phy_drives_ = granting || receive_.drive;
+    if (granting) {
       driven_ctl_ = state_ == State::Grant ? kCtlGrant : kCtlIdle;
       driven_d_ = 0;
+    } else if (receive_.drive) {
+      driven_ctl_ = receive_.ctl;
+      driven_d_ = receive_.d;
     } else {
       driven_ctl_ = link_ctl(core);
       driven_d_ = link_d(core);
@@ -119,11 +154,16 @@ class PhyModel {
     const bool stale = !phy_drives_ && (link_ctl(core) != driven_ctl_ || link_d(core) != driven_d_);
     once(stale, stale_flagged_, cycle,
          "link CTL/D outputs changed between drive() and sample() (combinational path?)");
+    next_cycle_ = cycle + 1;
+    sampled_transmit_ = false;
     decode_lreq(core.phy_lreq != 0, cycle);
     switch (state_) {
       case State::Free:
       case State::Arbitrating:
-        once(link_drives, unowned_flagged_, cycle, "link drives CTL/D without a grant");
+        if (phy_drives_)
+          once(link_drives, contention_flagged_, cycle, "link and PHY both drive (Receive)");
+        else
+          once(link_drives, unowned_flagged_, cycle, "link drives CTL/D without a grant");
         if (state_ == State::Arbitrating && --countdown_ == 0) state_ = State::Grant;
         break;
       case State::Grant:
@@ -141,10 +181,15 @@ class PhyModel {
         break;
     }
     if (!link_drives) unowned_flagged_ = contention_flagged_ = false;
-    if (state_ == State::Free && !pending_.empty()) start_arbitration();
+    if (state_ == State::Free && !pending_.empty()) {
+      start_arbitration(pending_.front(), config_.arbitration_delay);
+      pending_.pop_front();
+    }
   }
 
  private:
+  friend class Bus<Core>;
+
   enum class State { Free, Arbitrating, Grant, GrantIdle, LinkOwns };
   // Where the link is in its use of a grant.
   enum class Phase { Start, AfterIdle, Hold, Data, Ending };
@@ -161,15 +206,30 @@ class PhyModel {
   }
   static unsigned bits_per_cycle(unsigned speed) { return speed == 0 ? 2 : speed == 1 ? 4 : 8; }
 
-  void start_arbitration() {
-    current_ = WirePacket{};
-    current_.request = pending_.front().type;
-    current_.speed = pending_.front().speed;
-    current_.request_cycle = pending_.front().cycle;
-    pending_.pop_front();
-    countdown_ = config_.arbitration_delay;
+  // Grants `request`: Grant is driven countdown + 1 cycles after the current one.
+  void start_arbitration(const LinkRequest& request, unsigned countdown) {
+    current_.bytes.clear();  // keeps its capacity
+    current_ = WirePacket{.request = request.type,
+                          .speed = request.speed,
+                          .request_cycle = request.cycle,
+                          .bytes = std::move(current_.bytes)};
+    countdown_ = countdown;
     state_ = countdown_ == 0 ? State::Grant : State::Arbitrating;
   }
+
+  // --- the Bus's side (friend Bus<Core>) ---
+  // What the Bus has this PHY drive towards its link in the next drive().
+  struct ReceiveDrive {
+    bool drive = false;
+    std::uint8_t ctl = 0;
+    std::uint8_t d = 0;
+  };
+  // Attached to a Bus: bus requests go to the Bus (bus_request_) instead of pending_.
+  void join_bus() { on_bus_ = true; }
+  // The link may start a packet in this cycle (it owns the bus and has not begun its release).
+  bool may_transmit() const { return state_ == State::LinkOwns && phase_ != Phase::Ending; }
+  bool arbitrating_or_owned() const { return state_ != State::Free; }
+  const WirePacket& current_packet() const { return current_; }
 
   void decode_lreq(bool bit, std::uint64_t cycle) {
     if (lreq_bits_ == 0 && !bit) return;  // idle low until a start bit
@@ -196,7 +256,12 @@ class PhyModel {
         request.speed = code == 0 ? 0 : code == 2 ? 1 : code == 4 ? 2 : 0;
         if (code != 0 && code != 2 && code != 4)
           violation(cycle, "LREQ speed code " + std::to_string(code) + " is not S100/S200/S400");
-        pending_.push_back(request);
+        if (on_bus_) {
+          bus_request_ = request;
+          has_bus_request_ = true;
+        } else {
+          pending_.push_back(request);
+        }
         break;
       }
       case LreqType::RdReg:
@@ -311,6 +376,8 @@ class PhyModel {
     if (unused_lines && !unused_lines_flagged_)
       violation(cycle, "data on D lines unused at S" + std::to_string(100u << current_.speed));
     unused_lines_flagged_ = unused_lines;
+    sampled_transmit_ = true;
+    sampled_d_ = static_cast<std::uint8_t>(pins & ~unused_mask);
     bits_ = (bits_ << width) | (pins >> (8 - width));
     bit_count_ += width;
     if (bit_count_ >= 8) {
@@ -354,6 +421,17 @@ class PhyModel {
   unsigned bit_count_ = 0;
   std::uint32_t lreq_value_ = 0;
   unsigned lreq_bits_ = 0;
+  std::uint64_t next_cycle_ = 0;  // the cycle of the next drive()
+
+  // On a Bus.
+  bool on_bus_ = false;
+  bool has_bus_request_ = false;  // bus_request_ completed in this sample(), for the Bus
+  LinkRequest bus_request_;
+  unsigned queued_on_bus_ = 0;     // this link's requests waiting in the Bus's queue
+  bool sampled_transmit_ = false;  // the link drove a data chunk in this sample()
+  std::uint8_t sampled_d_ = 0;     // that chunk (unused lines cleared)
+  ReceiveDrive receive_;           // set by the Bus before drive()
+  std::uint64_t packets_received_ = 0;
 
   bool phy_drives_ = false;
   std::uint8_t driven_ctl_ = 0;
