@@ -39,13 +39,11 @@ Node::~Node() {
 void Node::drive() {
   dma_port_->drive(*core_);
   register_bus_->drive(*core_);
-  phy_->drive(*core_);
 }
 
 void Node::sample(std::uint64_t cycle) {
   dma_port_->sample(*core_, cycle);
   register_bus_->sample(*core_, cycle);
-  phy_->sample(*core_, cycle);
 }
 
 void Node::service_interrupt(std::uint64_t cycle_after_edge) {

@@ -1,5 +1,6 @@
 // One simulated controller: the Verilated ohci_core with its host memory behind an AXI4 slave,
-// the AXI4-Lite register-bus master through which firmware reaches it, and its PHY.
+// the AXI4-Lite register-bus master through which firmware reaches it, and its PHY (clocked by
+// the World's Bus, which joins the PHYs of all nodes).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,7 @@ struct NodeConfig {
   std::uint32_t memory_base = 0x0000'0000;
   std::uint32_t memory_size = 16u << 20;
   AxiMemoryConfig dma{};                   // latency, back-pressure, seed of the host memory port
-  PhyConfig phy{};                         // arbitration delay of the PHY
+  PhyConfig phy{};                         // arbitration delay and fastest speed of the PHY
   unsigned register_timeout_cycles = 256;  // a register access with no response gives up
   // Cycles from the clk edge at which irq is first seen high to the call of the firmware's
   // interrupt service routine: 0 is an ideal CPU (the ISR's first register access starts in
@@ -47,7 +48,8 @@ class Node {
   AxilMaster<Vohci_core>& register_bus() { return *register_bus_; }
   PhyModel<Vohci_core>& phy() { return *phy_; }
 
-  // The clocking discipline of World::step().
+  // The clocking discipline of World::step(), for the memory port and the register bus; the
+  // PHY is driven and sampled by the Bus.
   void drive();
   void sample(std::uint64_t cycle);
 

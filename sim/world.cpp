@@ -8,7 +8,7 @@
 
 namespace ohci::sim {
 
-World::World() : context_(std::make_unique<VerilatedContext>()) {
+World::World(const BusConfig& bus) : context_(std::make_unique<VerilatedContext>()), bus_(bus) {
   // Tracing is compiled into the model; it costs little until a trace file is open.
   context_->traceEverOn(true);
 }
@@ -20,7 +20,9 @@ World::~World() {
 Node& World::add_node(const std::string& name, const NodeConfig& config) {
   if (trace_) throw std::logic_error("World::add_node: add every node before opening a trace");
   nodes_.push_back(std::make_unique<Node>(*context_, name, config, log_, cycle_));
-  return *nodes_.back();
+  Node& node = *nodes_.back();
+  bus_.attach(node.phy(), node.core());
+  return node;
 }
 
 void World::reset(unsigned cycles) {
@@ -31,12 +33,14 @@ void World::reset(unsigned cycles) {
 
 void World::step() {
   for (auto& node : nodes_) node->drive();
+  bus_.drive(cycle_);
   for (auto& node : nodes_) {
     node->core().clk = 0;
     node->core().eval();
   }
   dump(2 * cycle_ * kHalfPeriodPs);
   for (auto& node : nodes_) node->sample(cycle_);
+  bus_.sample(cycle_);
   for (auto& node : nodes_) {
     node->core().clk = 1;
     node->core().eval();

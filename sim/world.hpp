@@ -1,6 +1,7 @@
 // The co-simulation kernel: nodes (Verilated ohci_core + host memory + register bus + PHY),
-// one clk cycle counter for all of them, waveform tracing, the event log, and interrupt
-// delivery to firmware at the exact cycle the line is seen high.
+// the 1394 bus joining their PHYs (bus.hpp), one clk cycle counter for all of them, waveform
+// tracing, the event log, and interrupt delivery to firmware at the exact cycle the line is seen
+// high.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bus.hpp"
 #include "event_log.hpp"
 #include "node.hpp"
 
@@ -32,23 +34,28 @@ class World {
   static constexpr std::uint64_t kHalfPeriodPs = 10173;
   static constexpr double kClkHz = 49.152e6;
 
-  World();
+  explicit World(const BusConfig& bus = {});
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
   // Adds a node; the name is its scope in the trace. Nodes are added before the first step.
+  // Its PHY joins the bus as node node_count() - 1.
   Node& add_node(const std::string& name, const NodeConfig& config = {});
   Node& node(std::size_t index) { return *nodes_.at(index); }
   std::size_t node_count() const { return nodes_.size(); }
+  // The bus: arbitration, repeating, fault injection, every packet on it.
+  Bus<Vohci_core>& bus() { return bus_; }
+  const Bus<Vohci_core>& bus() const { return bus_; }
 
   // The number of the next rising clk edge (0 before the first step).
   std::uint64_t cycle() const { return cycle_; }
 
   // Holds rst high for `cycles` clk edges on every node.
   void reset(unsigned cycles = 4);
-  // One clk cycle for every node: drive inputs, falling half, sample, rising edge; then
-  // interrupts are delivered.
+  // One clk cycle for every node: drive inputs (every node's memory and register bus, then the
+  // bus drives every PHY), falling half, sample (the same order, then the bus arbitrates),
+  // rising edge; then interrupts are delivered.
   void step();
   // Advances `cycles` clk cycles (firmware run from an ISR meanwhile counts towards them).
   void run(std::uint64_t cycles);
@@ -69,6 +76,7 @@ class World {
   std::unique_ptr<VerilatedContext> context_;
   EventLog log_;  // before the nodes, which log into it until they are gone
   std::vector<std::unique_ptr<Node>> nodes_;
+  Bus<Vohci_core> bus_;  // holds pointers into nodes_
   std::unique_ptr<VerilatedFstC> trace_;
   TraceWindow trace_window_;
   std::uint64_t cycle_ = 0;
