@@ -41,8 +41,8 @@
 //
 // Latencies (clk edges): a record is taken at the edge after it is queued (when the engine is
 // free); a descriptor burst costs one setup edge, then ARVALID until ARREADY, RREADY throughout;
-// a write burst raises AWVALID and the first WVALID together one edge after its setup, one beat
-// per clk while WREADY, then BREADY until BVALID. int_event_o pulses at the edge after the
+// a write burst raises AWVALID at its setup edge and the first WVALID one edge later, then one
+// beat per clk while WREADY, then BREADY until BVALID. int_event_o pulses at the edge after the
 // completing write's B handshake.
 `resetall
 `timescale 1ns / 1ps
@@ -203,7 +203,8 @@ module ohci_ir_dma #(
   reg [4:0] evt_reg;  // the packet's event code (as finally reported)
   reg [1:0] speed_reg;
   reg [15:0] cycle_reg;
-  reg [10:0] words_reg;
+  reg [10:0] words_reg;  // payload quadlets in the ring
+  reg [10:0] hdr_words_reg;  // payload quadlets data_length calls for (at most 1024)
   reg [RING_W:0] rd_base_reg;
   reg [1:0] pre_reg;  // stream quadlets before the payload
   reg [10:0] stream_len_reg;  // stream quadlets to write
@@ -235,6 +236,10 @@ module ohci_ir_dma #(
   wire [1:0] h_tag = h_header[15:14];
   wire [1:0] h_sy_high = h_header[3:2];
   wire record_ready = q_level_reg != 3'd0;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [16:0] h_length_span = {1'b0, h_header[31:16]} + 17'd3;  // only [12:2] used
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [10:0] h_words = h_header[31:16] > 16'd4096 ? 11'd1024 : h_length_span[12:2];
 
   reg [CTX_W-1:0] mc_ctx;
   reg target_found;
@@ -328,8 +333,12 @@ module ohci_ir_dma #(
   wire [31:0] trailer = {xfer_status, cycle_reg};
 
   // The stream quadlet at pos_reg.
-  wire pos_in_payload = pos_reg >= {9'd0, pre_reg} && pos_reg < {9'd0, pre_reg} + words_reg;
+  // A packet cut short (ack_data_error, evt_overrun) has fewer quadlets in the ring than its
+  // data_length says; the rest of its payload is stored as zeros so that the stream keeps the
+  // size data_length gives it (buffer-fill parsers step by it).
+  wire pos_in_payload = pos_reg >= {9'd0, pre_reg} && pos_reg < {9'd0, pre_reg} + hdr_words_reg;
   wire [10:0] payload_index = pos_reg - {9'd0, pre_reg};
+  wire pos_from_ring = pos_in_payload && payload_index < words_reg;
   wire [31:0] pos_imm = pos_in_payload ? 32'd0 :
                         pos_reg < {9'd0, pre_reg} ?
                         ((e_bf_reg || pos_reg == 11'd1) ? header_reg : trailer) : trailer;
@@ -337,7 +346,7 @@ module ohci_ir_dma #(
   // Loading the next beat of a write burst (1 per clk while WREADY).
   wire w_can_load = !wvalid_reg || m_axi_wready;
   wire w_load = e_state_reg == E_W && w_can_load && load_left_reg != 5'd0;
-  wire w_load_ring = w_load && wr_kind_reg == WR_STREAM && pos_in_payload;
+  wire w_load_ring = w_load && wr_kind_reg == WR_STREAM && pos_from_ring;
   /* verilator lint_off UNUSEDSIGNAL */
   wire [RING_W:0] ring_pos = rd_base_reg + {{(RING_W - 10) {1'b0}}, payload_index};
   /* verilator lint_on UNUSEDSIGNAL */
@@ -436,6 +445,7 @@ module ohci_ir_dma #(
               speed_reg <= q_speed_reg[q_head_reg];
               cycle_reg <= q_cycle_reg[q_head_reg];
               words_reg <= q_words_reg[q_head_reg];
+              hdr_words_reg <= h_words;
               rd_base_reg <= rd_ptr_reg;
               e_bf_reg <= buffer_fill_reg[target];
               e_ih_reg <= isoch_header_reg[target];
@@ -555,11 +565,11 @@ module ohci_ir_dma #(
             res_reg <= e_bf_reg ? d_res_reg : d_req_reg[0];
             pos_reg <= 11'd0;
             pre_reg <= !e_ih_reg ? 2'd0 : e_bf_reg ? 2'd1 : 2'd2;
-            if (!e_bf_reg && {6'd0, words_reg} + (e_ih_reg ? 17'd2 : 17'd0) > capacity_reg) begin
+            if (!e_bf_reg && {6'd0, hdr_words_reg} + (e_ih_reg ? 17'd2 : 17'd0) > capacity_reg) begin
               stream_len_reg <= capacity_reg[10:0];
               evt_reg <= OHCI_EVT_LONG_PACKET;
             end else begin
-              stream_len_reg <= words_reg + (e_ih_reg ? 11'd2 : 11'd0);  // header and trailer
+              stream_len_reg <= hdr_words_reg + (e_ih_reg ? 11'd2 : 11'd0);  // header and trailer
             end
             e_state_reg <= E_SEG;
           end
@@ -626,7 +636,7 @@ module ohci_ir_dma #(
             wlast_reg <= load_left_reg == 5'd1;
             load_left_reg <= load_left_reg - 5'd1;
             if (wr_kind_reg == WR_STREAM) begin
-              beat_from_ring_reg <= pos_in_payload;
+              beat_from_ring_reg <= pos_from_ring;
               imm_reg <= pos_imm;
               pos_reg <= pos_reg + 11'd1;
             end else begin

@@ -15,8 +15,8 @@
 //     memory order). At the end: a bad header CRC (or a header cut short) discards the packet
 //     (the ring write pointer rolls back, nothing is committed); otherwise a record is committed
 //     with the header, the speed, the cycle it arrived in, the quadlets stored and an event code:
-//     ack_complete; ack_data_error when the data CRC is wrong or the packet is shorter or longer
-//     than data_length says; evt_overrun when the ring or the record queue had no room (the
+//     ack_complete; ack_data_error when the data CRC is wrong, the packet is shorter or longer
+//     than data_length says, or data_length is above 4096 (then at most 1024 quadlets are kept); evt_overrun when the ring or the record queue had no room (the
 //     quadlets that fit are kept, the record says how many).
 //   - Cycle start (tcode 8, 4 header quadlets + header CRC): with a good CRC, cycle_start_o pulses
 //     with the cycle_time quadlet and the number of clk edges from the first data-on clk to the
@@ -95,6 +95,7 @@ module ohci_link_rx #(
   reg [31:0] crc_reg;
   reg header_ok_reg;
   reg data_crc_ok_reg;
+  reg too_long_reg;  // data_length above 4096
   reg [11:0] quadlets_reg;  // quadlets received in total
   reg [10:0] stored_reg;  // data quadlets written to the ring
   reg overrun_reg;
@@ -135,8 +136,8 @@ module ohci_link_rx #(
   // The quadlet being processed is a data quadlet of an isochronous packet.
   wire is_data = kind_reg == K_ISO && index_reg >= 12'd2 &&
                  index_reg < 12'd2 + {1'b0, data_words_reg};
-  wire iso_complete = data_words_reg == 11'd0 ? quadlets_reg == 12'd2 :
-                      quadlets_reg == 12'd3 + {1'b0, data_words_reg} && data_crc_ok_reg;
+  wire iso_complete = !too_long_reg && (data_words_reg == 11'd0 ? quadlets_reg == 12'd2 :
+                      quadlets_reg == 12'd3 + {1'b0, data_words_reg} && data_crc_ok_reg);
 
   always @(posedge clk) begin
     ring_wr_en_reg <= 1'b0;
@@ -156,6 +157,7 @@ module ohci_link_rx #(
       crc_reg <= CRC_INIT;
       header_ok_reg <= 1'b0;
       data_crc_ok_reg <= 1'b0;
+      too_long_reg <= 1'b0;
       quadlets_reg <= 12'd0;
       stored_reg <= 11'd0;
       overrun_reg <= 1'b0;
@@ -189,6 +191,7 @@ module ohci_link_rx #(
             kind_reg <= K_UNKNOWN;
             header_ok_reg <= 1'b0;
             data_crc_ok_reg <= 1'b0;
+            too_long_reg <= 1'b0;
             stored_reg <= 11'd0;
             overrun_reg <= 1'b0;
             wr_ptr_reg <= commit_ptr_reg;
@@ -233,7 +236,10 @@ module ohci_link_rx #(
           header_reg <= quadlet_reg;
           kind_reg <= q_tcode == OHCI_TCODE_ISO_BLOCK ? K_ISO :
                       q_tcode == OHCI_TCODE_CYCLE_START ? K_CYCLE_START : K_OTHER;
-          data_words_reg <= q_length_span[12:2];
+          // (a data_length above the S400 maximum of 4096 is stored up to 1024 quadlets and
+          // reported as ack_data_error)
+          data_words_reg <= quadlet_reg[31:16] > 16'd4096 ? 11'd1024 : q_length_span[12:2];
+          too_long_reg <= quadlet_reg[31:16] > 16'd4096;
         end else if (kind_reg == K_ISO && index_reg == 12'd1) begin
           header_ok_reg <= quadlet_reg == ~crc_reg;
         end else if (kind_reg == K_ISO && index_reg == 12'd2 + {1'b0, data_words_reg}) begin
