@@ -458,7 +458,9 @@ module ohci_core #(
       .rst(core_rst),
       .link_enable_i(link_enable),
       .link_drives_i(phy_ctl_oe),
-      .iso_cycle_i(iso_cycle),
+      // A received packet is stamped with the local cycle timer, which keeps the cycle even
+      // when a cycle start is lost (a node that is not cycle master follows the master's).
+      .iso_cycle_i({timer[27:25], timer[24:12]}),
       .phy_ctl_i,
       .phy_d_i,
       .ring_wr_en_o(ring_wr_en),

@@ -36,7 +36,7 @@ module ohci_link_rx #(
     input  wire              rst,
     input  wire              link_enable_i,
     input  wire              link_drives_i,    // the transmitter owns CTL and D
-    input  wire [      15:0] iso_cycle_i,      // cycleSeconds[2:0]:cycleCount of this cycle
+    input  wire [      15:0] iso_cycle_i,      // cycleSeconds[2:0]:cycleCount of the cycle timer
     // PHY-link pins
     input  wire [       1:0] phy_ctl_i,
     input  wire [       7:0] phy_d_i,
