@@ -226,5 +226,58 @@ TEST_F(IrInterrupts, AnInputLastWithIEqual11RaisesIsoRecvIntEventWhenItsPacketCo
   EXPECT_EQ(station(1).hal.read32(regs::kIntEventSet) & regs::int_event::kIsochRx.mask(), 0u);
 }
 
+class IrContextControl : public BusTest {};
+
+TEST_F(IrContextControl, StoppingMidStreamClearsActiveAndARestartReceivesAgain) {
+  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 0, .channel = 11, .sy = 0};
+  bring_up_all();
+  Talker talker(*this, 0, 0, header, [](unsigned) { return 1024u; });
+  SmallRing first(*this, 1, 8, 8 + 1024);
+  SmallRing second(*this, 1, 8, 8 + 1024);
+  fw::IrContext context = open_ir(station(1), 0);
+  ASSERT_EQ(context.start(first.blocks[0], on_channel(header.channel)), fw::Status::Success);
+  talker.start(40);
+  world_.run(3 * kClkPerCycle);
+  talker.service();
+  ASSERT_EQ(context.stop(), fw::Status::Success);
+  const fw::IrContextStatus stopped = context.status();
+  EXPECT_FALSE(stopped.run);
+  EXPECT_FALSE(stopped.active);
+  unsigned stored = 0;
+  while (stored < first.slots && first.completion(stored).done()) ++stored;
+  EXPECT_GE(stored, 1u);
+  // Nothing more lands in the first program once stopped.
+  world_.run(3 * kClkPerCycle);
+  unsigned after = 0;
+  while (after < first.slots && first.completion(after).done()) ++after;
+  EXPECT_EQ(after, stored);
+  for (unsigned slot = stored; slot < first.slots; ++slot) EXPECT_TRUE(first.untouched(slot));
+  // A restart on a new program (CommandPtr is writable again) receives the next packets.
+  ASSERT_EQ(context.start(second.blocks[0], on_channel(header.channel)), fw::Status::Success);
+  EXPECT_EQ(context.command_ptr(), second.blocks[0].ref.address | 1u);
+  world_.run(3 * kClkPerCycle);
+  EXPECT_TRUE(second.completion(0).done());
+  EXPECT_EQ(second.completion(0).event(), EventCode::kAckComplete);
+}
+
+TEST_F(IrContextControl, AWakeWithNothingAppendedLeavesTheContextIdle) {
+  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 0, .channel = 12, .sy = 0};
+  bring_up_all();
+  Talker talker(*this, 0, 0, header, [](unsigned) { return 64u; });
+  SmallRing ring(*this, 1, 2, 8 + 64);
+  fw::IrContext context = open_ir(station(1), 0);
+  ASSERT_EQ(context.start(ring.blocks[0], on_channel(header.channel)), fw::Status::Success);
+  talker.start(6);
+  world_.run(4 * kClkPerCycle);
+  EXPECT_TRUE(context.status().idle()) << "both blocks used: idle at the Z=0 branch";
+  const std::uint32_t dropped = context.dropped_packets();
+  EXPECT_GE(dropped, 1u);
+  context.wake();
+  world_.run(kClkPerCycle);
+  EXPECT_TRUE(context.status().idle());
+  EXPECT_EQ(context.command_ptr(), ring.blocks[1].ref.address | 1u) << "still on the last block";
+  EXPECT_EQ(context.dropped_packets(), dropped + 1) << "the next packet is dropped too";
+}
+
 }  // namespace
 }  // namespace ohci::tb
