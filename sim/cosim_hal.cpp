@@ -57,4 +57,16 @@ void CosimHal::attach_interrupt(std::function<void()> isr) {
   node_.attach_interrupt(std::move(isr));
 }
 
+void CosimHal::schedule_dpc(std::function<void()> dpc) {
+  node_.schedule_dpc(std::move(dpc));
+}
+
+void CosimHal::lock_interrupt() {
+  node_.lock_interrupt();
+}
+
+void CosimHal::unlock_interrupt() {
+  node_.unlock_interrupt();
+}
+
 }  // namespace ohci::sim

@@ -1,7 +1,8 @@
 // The firmware's hardware abstraction on the co-simulation: every register access is an
 // AXI4-Lite transaction on the node's register bus that costs its real clk cycles (the World
-// steps until it completes), DMA memory is the node's host memory, and the interrupt entry is
-// called by the node at the cycle its irq is seen high plus the configured latency.
+// steps until it completes), DMA memory is the node's host memory, the interrupt entry is
+// called by the node at the cycle its irq is seen high plus the configured latency, and the DPCs
+// it queues run after it returns plus the configured DPC latency.
 #pragma once
 
 #include "node.hpp"
@@ -21,6 +22,10 @@ class CosimHal final : public fw::Hal {
   // Host memory is coherent with the controller in the model: nothing to order.
   void write_barrier() override {}
   void attach_interrupt(std::function<void()> isr) override;
+  // Run by the node after the ISR returns plus NodeConfig::dpc_latency_cycles (sim/node.hpp).
+  void schedule_dpc(std::function<void()> dpc) override;
+  void lock_interrupt() override;
+  void unlock_interrupt() override;
 
   // Cycles the last register access took, from its start to its response.
   std::uint64_t last_access_cycles() const { return last_access_cycles_; }

@@ -12,6 +12,10 @@ const char* to_string(EventKind kind) {
       return "ISR entered";
     case EventKind::IsrReturned:
       return "ISR returned";
+    case EventKind::DpcEntered:
+      return "DPC entered";
+    case EventKind::DpcReturned:
+      return "DPC returned";
     case EventKind::PacketOnWire:
       return "packet on wire";
     case EventKind::DmaWrite:

@@ -13,6 +13,8 @@ enum class EventKind {
   IrqDropped,  // and seen low again
   IsrEntered,  // firmware interrupt service routine called
   IsrReturned,
+  DpcEntered,  // a deferred procedure call an ISR queued was called
+  DpcReturned,
   PacketOnWire,     // a packet's first data chunk was on the PHY-link pins
   DmaWrite,         // the controller wrote host memory (B handshake)
   RegisterTimeout,  // a register access got no response

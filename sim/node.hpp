@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,6 +30,9 @@ struct NodeConfig {
   // interrupt service routine: 0 is an ideal CPU (the ISR's first register access starts in
   // the next cycle); about 49 models a 1 us interrupt entry.
   unsigned interrupt_latency_cycles = 0;
+  // Cycles from the edge the ISR returned in to the call of a DPC it queued: 0 runs it at once
+  // (in the same edge, before anything else the CPU does); a DPC is never entered earlier.
+  unsigned dpc_latency_cycles = 0;
 };
 
 class Node {
@@ -58,8 +62,22 @@ class Node {
   // access is under way from its start until the firmware has its result). Firmware of
   // different nodes runs as nested calls on one host thread, so one node's ISR delays the
   // other nodes' firmware (not their hardware) while it runs.
+  //
+  // DPCs an ISR queues run at "dispatch level": in the order queued, never nested, each entered
+  // at the first service point at or after the edge its ISR returned in plus dpc_latency_cycles
+  // (with 0: right after the ISR returns, in the same edge). Like the ISR they run between
+  // register accesses, and an ISR may interrupt a DPC at the end of any of its register
+  // accesses. While the interrupt lock is held neither an ISR nor a DPC is entered; unlocking is
+  // a service point.
   void attach_interrupt(std::function<void()> isr) { isr_ = std::move(isr); }
+  void schedule_dpc(std::function<void()> dpc);
+  void lock_interrupt() { ++lock_depth_; }
+  // Takes an interrupt or DPC that became due while locked (at the current edge).
+  void unlock_interrupt();
   bool in_interrupt() const { return in_isr_; }
+  bool in_dpc() const { return in_dpc_; }
+  bool interrupt_locked() const { return lock_depth_ > 0; }
+  std::size_t queued_dpcs() const { return dpcs_.size(); }
   void set_cpu_access(bool under_way) { cpu_access_ = under_way; }
   // Called by the World after every rising edge `cycle_after_edge - 1`, and by the firmware
   // backend when an access completes. Calls for an edge older than one already serviced (after
@@ -82,6 +100,17 @@ class Node {
   std::uint64_t last_serviced_edge_ = 0;
   bool in_isr_ = false;
   bool cpu_access_ = false;
+  struct QueuedDpc {
+    std::function<void()> dpc;
+    std::uint64_t due_edge = 0;  // the first edge it may be entered at
+  };
+  std::deque<QueuedDpc> dpcs_;
+  bool in_dpc_ = false;
+  unsigned lock_depth_ = 0;
+
+  static constexpr std::uint64_t kDueAfterIsr = UINT64_MAX;  // queued by an ISR still running
+  void run_isr(std::uint64_t edge);
+  void run_dpcs();
 };
 
 }  // namespace ohci::sim

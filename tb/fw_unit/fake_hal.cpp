@@ -337,6 +337,51 @@ void FakeHal::write_barrier() {
   record(barrier());
 }
 
+void FakeHal::schedule_dpc(std::function<void()> dpc) {
+  dpcs_.push_back(std::move(dpc));
+}
+
+void FakeHal::lock_interrupt() {
+  ++lock_depth_;
+}
+
+void FakeHal::unlock_interrupt() {
+  if (lock_depth_ > 0 && --lock_depth_ == 0 && isr_pending_) interrupt();
+}
+
+void FakeHal::enter_isr() {
+  if (!isr_ || in_isr_) return;
+  if (lock_depth_ > 0) {
+    isr_pending_ = true;
+    return;
+  }
+  isr_pending_ = false;
+  in_isr_ = true;
+  ++isr_entries_;
+  isr_();
+  in_isr_ = false;
+}
+
+void FakeHal::interrupt() {
+  enter_isr();
+  if (!in_dpc_ && !in_isr_ && lock_depth_ == 0) run_dpcs();
+}
+
+std::size_t FakeHal::run_dpcs() {
+  if (in_dpc_) return 0;
+  std::size_t ran = 0;
+  while (!dpcs_.empty() && lock_depth_ == 0) {
+    std::function<void()> dpc = std::move(dpcs_.front());
+    dpcs_.pop_front();
+    in_dpc_ = true;
+    ++dpc_entries_;
+    dpc();
+    in_dpc_ = false;
+    ++ran;
+  }
+  return ran;
+}
+
 std::vector<Access> FakeHal::writes() const {
   std::vector<Access> result;
   for (const Access& access : log) {

@@ -1,10 +1,12 @@
 // A fake controller for the firmware unit tests: a register file with OHCI Set/Clear semantics
 // for the isochronous registers (IT and IR context blocks, IRMultiChanMask), byte-vector DMA
-// memory, and a log of every access in order.
+// memory, a log of every access in order, and an interrupt line the test drives (ISR, queued
+// DPCs, the interrupt lock).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -138,6 +140,26 @@ class FakeHal : public Hal {
   void dma_free(const DmaRegion& region) override;
   void write_barrier() override;
   void attach_interrupt(std::function<void()> isr) override { isr_ = std::move(isr); }
+  void schedule_dpc(std::function<void()> dpc) override;
+  void lock_interrupt() override;
+  void unlock_interrupt() override;
+
+  // The interrupt line as the tests drive it. interrupt() is what the environment does when the
+  // line is asserted: the ISR (unless the interrupt lock is held: then it is taken at the unlock),
+  // then every queued DPC (unless a DPC is running: DPCs do not nest, the running one's caller
+  // runs it after it). Call it from a DPC or an owner's callback to model an ISR arriving between
+  // two of the DPC's register accesses.
+  void interrupt();
+  // Only the ISR (or, while locked, only marks it pending); DPCs stay queued.
+  void enter_isr();
+  // Runs queued DPCs in order until none is left (also those queued meanwhile); returns how many.
+  std::size_t run_dpcs();
+  bool isr_attached() const { return static_cast<bool>(isr_); }
+  std::size_t queued_dpcs() const { return dpcs_.size(); }
+  bool interrupt_pending() const { return isr_pending_; }
+  bool interrupt_locked() const { return lock_depth_ > 0; }
+  std::uint64_t isr_entries() const { return isr_entries_; }
+  std::uint64_t dpc_entries() const { return dpc_entries_; }
 
   // The accesses of one kind, in order.
   std::vector<Access> writes() const;
@@ -159,6 +181,13 @@ class FakeHal : public Hal {
   std::vector<std::byte> memory_ = std::vector<std::byte>(kMemoryBytes);
   std::size_t next_free_ = 0;
   std::function<void()> isr_;
+  std::deque<std::function<void()>> dpcs_;
+  unsigned lock_depth_ = 0;
+  bool isr_pending_ = false;
+  bool in_isr_ = false;
+  bool in_dpc_ = false;
+  std::uint64_t isr_entries_ = 0;
+  std::uint64_t dpc_entries_ = 0;
 };
 
 }  // namespace ohci::fw::test

@@ -34,7 +34,33 @@ class Hal {
 
   // The environment calls `isr` when the controller's interrupt line is asserted
   // (on the co-simulation: at the cycle irq is first seen high plus the modelled latency).
+  // An empty function detaches it.
   virtual void attach_interrupt(std::function<void()> isr) = 0;
+
+  // Queues `dpc` to run once at "dispatch level" after the current ISR returns: the deferred
+  // half of interrupt handling (KMDF's WdfInterruptQueueDpcForIsr). Queued from an ISR. DPCs do
+  // not nest and run in the order queued; an ISR may interrupt a running DPC between two register
+  // accesses unless the DPC holds the interrupt lock. On the co-simulation it runs at the ISR's
+  // return plus NodeConfig::dpc_latency_cycles.
+  virtual void schedule_dpc(std::function<void()> dpc) = 0;
+
+  // The interrupt lock (KMDF's WdfInterruptAcquireLock/ReleaseLock): while it is held the
+  // environment enters neither the ISR nor a DPC; an interrupt that becomes pending meanwhile is
+  // taken after unlock_interrupt. Hold it briefly, around state the ISR shares; calls nest.
+  virtual void lock_interrupt() = 0;
+  virtual void unlock_interrupt() = 0;
+};
+
+// Holds the Hal's interrupt lock for its lifetime.
+class InterruptLock {
+ public:
+  explicit InterruptLock(Hal& hal) : hal_(hal) { hal_.lock_interrupt(); }
+  ~InterruptLock() { hal_.unlock_interrupt(); }
+  InterruptLock(const InterruptLock&) = delete;
+  InterruptLock& operator=(const InterruptLock&) = delete;
+
+ private:
+  Hal& hal_;
 };
 
 }  // namespace ohci::fw
