@@ -28,6 +28,36 @@ TEST_F(RegisterWindow, ContextCountsAreDiscoveredByWritingOnesToTheMasks) {
   EXPECT_EQ(result.value().contexts.ir_count(), 4u);
 }
 
+TEST_F(RegisterWindow, IrContextRegistersHoldWhatOhciSaysTheyHold) {
+  using regs::IrContextReg;
+  const std::uint32_t n = 2;
+  // ContextMatch: a plain register; bits 27 and 7 are reserved and read 0.
+  hal_.write32(regs::ir_context(n, IrContextReg::kContextMatch), 0xFFFF'FFFFu);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kContextMatch)), 0xF7FF'FF7Fu);
+  // The mode bits set and clear; dualBufferMode (27) is not implemented and reads 0.
+  hal_.write32(regs::ir_context(n, IrContextReg::kContextControlSet), 0xF800'0000u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kContextControlSet)), 0xF000'0000u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kContextControlClear)), 0xF000'0000u);
+  hal_.write32(regs::ir_context(n, IrContextReg::kContextControlClear), 0x5000'0000u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kContextControlSet)), 0xA000'0000u);
+  // CommandPtr takes a write while stopped, and not while running.
+  hal_.write32(regs::ir_context(n, IrContextReg::kCommandPtr), 0x0001'2342u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kCommandPtr)), 0x0001'2342u);
+  hal_.write32(regs::ir_context(n, IrContextReg::kContextControlSet),
+               regs::context_control::kRun.mask());
+  hal_.write32(regs::ir_context(n, IrContextReg::kCommandPtr), 0x0005'6781u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kCommandPtr)), 0x0001'2342u);
+  // Running with a block and no packet: active. DroppedPackets is read-only.
+  const std::uint32_t control = hal_.read32(regs::ir_context(n, IrContextReg::kContextControlSet));
+  EXPECT_NE(control & regs::context_control::kRun.mask(), 0u);
+  EXPECT_NE(control & regs::context_control::kActive.mask(), 0u);
+  hal_.write32(regs::ir_context(n, IrContextReg::kDroppedPackets), 0x1234u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(n, IrContextReg::kDroppedPackets)), 0u);
+  // The other contexts are untouched.
+  EXPECT_EQ(hal_.read32(regs::ir_context(1, IrContextReg::kContextMatch)), 0u);
+  EXPECT_EQ(hal_.read32(regs::ir_context(3, IrContextReg::kContextControlSet)), 0u);
+}
+
 TEST_F(RegisterWindow, UnimplementedOffsetsReadZeroAndIgnoreWrites) {
   // GUID ROM, SelfID, bandwidth, AT/AR blocks, IT blocks past N_IT, the reserved quadlets of an
   // IR block, IR blocks past N_IR, and the last quadlet of the window.
