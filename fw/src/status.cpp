@@ -30,6 +30,10 @@ std::string_view to_string(Status status) {
       return "NotSupported";
     case Status::Timeout:
       return "Timeout";
+    case Status::DataOverrun:
+      return "DataOverrun";
+    case Status::DataLate:
+      return "DataLate";
   }
   return "UnknownStatus";
 }

@@ -407,6 +407,13 @@ std::uint32_t FakeHal::memory_quadlet(std::uint32_t bus_address) const {
   return value;
 }
 
+void FakeHal::write_memory_quadlet(std::uint32_t bus_address, std::uint32_t value) {
+  const std::size_t at = bus_address - kMemoryBase;
+  for (std::size_t i = 0; i < 4; ++i) {
+    memory_.at(at + i) = static_cast<std::byte>(value >> (8 * i));
+  }
+}
+
 void FakeHal::record(Access access) {
   if (watch_address) access.watched = memory_quadlet(*watch_address);
   log.push_back(access);

@@ -166,6 +166,8 @@ class FakeHal : public Hal {
   std::vector<Access> reads() const;
   // The quadlet of DMA memory at `bus_address`, little-endian.
   std::uint32_t memory_quadlet(std::uint32_t bus_address) const;
+  // Stores `value` there, as the controller's DMA master would (e.g. a status write-back).
+  void write_memory_quadlet(std::uint32_t bus_address, std::uint32_t value);
 
   FakeRegisters registers;
   std::vector<Access> log;

@@ -35,6 +35,12 @@ enum class Status {
   NotSupported,
   // A bounded wait for the hardware ran out.
   Timeout,
+  // Received data did not fit where it had to go in time (NTSTATUS DATA_OVERRUN): an IR packet
+  // the controller had no room for (evt_overrun).
+  DataOverrun,
+  // Data to send was not there in time (NTSTATUS DATA_LATE_ERROR): an IT packet whose payload
+  // was not staged when its cycle began (evt_underrun).
+  DataLate,
 };
 
 std::string_view to_string(Status status);
