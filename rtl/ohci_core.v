@@ -127,6 +127,10 @@ module ohci_core #(
   wire [31:0] ram_rd_data;
   wire link_busy;
   wire cycle_inconsistent;
+  wire bus_reset;
+  wire phy_reg_valid;
+  wire [3:0] phy_reg_addr;
+  wire [7:0] phy_reg_data;
   wire timer_cycle_lost;
   wire tx_cycle_lost;
   wire master_mode = cycle_master && cycle_timer_enable;
@@ -226,6 +230,10 @@ module ohci_core #(
       .cycle_64_seconds_i(cycle_64_seconds),
       .cycle_lost_i(cycle_lost),
       .cycle_inconsistent_i(cycle_inconsistent),
+      .bus_reset_i(bus_reset),
+      .phy_reg_valid_i(phy_reg_valid),
+      .phy_reg_addr_i(phy_reg_addr),
+      .phy_reg_data_i(phy_reg_data),
       .unrecoverable_i(unrecoverable),
       .it_int_event_i(it_int_event),
       .it_wr_o(it_wr),
@@ -476,7 +484,11 @@ module ohci_core #(
       .record_words_o(record_words),
       .cycle_start_o(rx_cycle_start),
       .cycle_start_time_o(rx_cycle_time),
-      .cycle_start_age_o(rx_cycle_age)
+      .cycle_start_age_o(rx_cycle_age),
+      .bus_reset_o(bus_reset),
+      .phy_reg_valid_o(phy_reg_valid),
+      .phy_reg_addr_o(phy_reg_addr),
+      .phy_reg_data_o(phy_reg_data)
   );
 
   ohci_pkt_ram #(

@@ -23,6 +23,11 @@
 //     pulse, for the cycle timer's propagation correction.
 //   - Anything else is ignored.
 //
+// PHY status transfers (CTL=01 from the PHY, 2 bits per clk: S(2k) on D0 and S(2k+1) on D1 in the
+// k-th clk, 2 or 8 clk): S2 (bus reset) pulses bus_reset_o when the transfer ends; an 8-clk
+// transfer carries a PHY register, S4-S7 its address and S8-S15 its value, and pulses
+// phy_reg_valid_o (after a bus reset the PHY sends register 0: Physical_ID, R, PS).
+//
 // Latencies (clk edges): a quadlet is complete at the edge its last chunk is sampled and is
 // processed (CRC, ring write) at the next edge; the end of a packet is seen at the first edge
 // CTL is not Receive, and record_valid_o / cycle_start_o pulse at the edge after that.
@@ -56,10 +61,16 @@ module ohci_link_rx #(
     // cycle start received
     output wire              cycle_start_o,
     output wire [      31:0] cycle_start_time_o,
-    output wire [      15:0] cycle_start_age_o  // clk edges from the first data-on clk to the pulse
+    output wire [      15:0] cycle_start_age_o, // clk edges from the first data-on clk to the pulse
+    // PHY status
+    output wire              bus_reset_o,
+    output wire              phy_reg_valid_o,
+    output wire [       3:0] phy_reg_addr_o,
+    output wire [       7:0] phy_reg_data_o
 );
   `include "ohci_regmap.vh"
 
+  localparam [1:0] CTL_STATUS = 2'b01;
   localparam [1:0] CTL_RECEIVE = 2'b10;
   localparam [1:0] SPEED_S100 = 2'd0;
   localparam [1:0] SPEED_S200 = 2'd1;
@@ -75,6 +86,7 @@ module ohci_link_rx #(
   localparam [2:0] R_DATA = 3'd2;
   localparam [2:0] R_IGNORE = 3'd3;  // a Receive not worth decoding: wait for it to end
   localparam [2:0] R_END = 3'd4;  // the packet ended: the last quadlet is being processed
+  localparam [2:0] R_STATUS = 3'd5;  // a PHY status transfer
 
   // What the packet is, from its first quadlet.
   localparam [1:0] K_UNKNOWN = 2'd0;
@@ -101,6 +113,7 @@ module ohci_link_rx #(
   reg overrun_reg;
   reg [31:0] cycle_time_reg;
   reg [15:0] age_reg;
+  reg [15:0] cycle_start_age_reg;  // age_reg as the cycle start was recognised
   reg [RING_W:0] wr_ptr_reg;  // next free quadlet (uncommitted packet included)
   reg [RING_W:0] commit_ptr_reg;  // end of the last committed packet
   reg ring_wr_en_reg;
@@ -109,8 +122,15 @@ module ohci_link_rx #(
   reg record_valid_reg;
   reg [4:0] record_event_reg;
   reg cycle_start_reg;
+  reg [15:0] status_bits_reg;  // S0 at bit 15
+  reg [3:0] status_clks_reg;
+  reg bus_reset_reg;
+  reg phy_reg_valid_reg;
 
   wire receiving = link_enable_i && !link_drives_i && phy_ctl_i == CTL_RECEIVE;
+  wire status = link_enable_i && !link_drives_i && phy_ctl_i == CTL_STATUS;
+  // The status bits of this clk at their place: S(2k) at bit 15-2k, S(2k+1) at bit 14-2k.
+  wire [15:0] status_now = {phy_d_i[7:6], 14'd0} >> {status_clks_reg[2:0], 1'b0};
   wire [4:0] chunks_per_quadlet = speed_reg == SPEED_S100 ? 5'd16 :
                                   speed_reg == SPEED_S200 ? 5'd8 : 5'd4;
   wire [31:0] shifted = speed_reg == SPEED_S100 ? {shift_reg[29:0], phy_d_i[7:6]} :
@@ -144,7 +164,11 @@ module ohci_link_rx #(
     record_valid_reg <= 1'b0;
     cycle_start_reg <= 1'b0;
     quadlet_valid_reg <= 1'b0;
+    bus_reset_reg <= 1'b0;
+    phy_reg_valid_reg <= 1'b0;
     if (rst) begin
+      status_bits_reg <= 16'd0;
+      status_clks_reg <= 4'd0;
       state_reg <= R_IDLE;
       speed_reg <= SPEED_S100;
       shift_reg <= 30'd0;
@@ -163,6 +187,7 @@ module ohci_link_rx #(
       overrun_reg <= 1'b0;
       cycle_time_reg <= 32'd0;
       age_reg <= 16'd0;
+      cycle_start_age_reg <= 16'd0;
       wr_ptr_reg <= {(RING_W + 1) {1'b0}};
       commit_ptr_reg <= {(RING_W + 1) {1'b0}};
       ring_wr_addr_reg <= {RING_W{1'b0}};
@@ -173,10 +198,32 @@ module ohci_link_rx #(
 
       // ---- the pins ----
       case (state_reg)
-        R_IDLE: begin
+        R_IDLE, R_END: begin
+          // (R_END: the packet just ended is committed below; the next transfer may begin now)
+          state_reg <= R_IDLE;
           if (receiving) begin
             age_reg <= 16'd1;
             state_reg <= phy_d_i[7:6] == 2'b11 ? R_DATA_ON : R_IGNORE;
+          end else if (status) begin
+            status_bits_reg <= {phy_d_i[7:6], 14'd0};
+            status_clks_reg <= 4'd1;
+            state_reg <= R_STATUS;
+          end
+        end
+        R_STATUS: begin
+          if (status && status_clks_reg != 4'd8) begin
+            status_bits_reg <= status_bits_reg | status_now;
+            status_clks_reg <= status_clks_reg + 4'd1;
+          end else begin
+            // the transfer ended (a receive may cut it short; a ninth clk is not a status)
+            if (status_clks_reg >= 4'd2 && status_bits_reg[13]) bus_reset_reg <= 1'b1;
+            if (status_clks_reg == 4'd8) phy_reg_valid_reg <= 1'b1;
+            if (receiving) begin
+              age_reg <= 16'd1;
+              state_reg <= phy_d_i[7:6] == 2'b11 ? R_DATA_ON : R_IGNORE;
+            end else begin
+              state_reg <= status ? R_IGNORE : R_IDLE;
+            end
           end
         end
         R_DATA_ON: begin
@@ -223,8 +270,8 @@ module ohci_link_rx #(
             state_reg <= R_END;
           end
         end
-        R_IGNORE: if (!receiving) state_reg <= R_IDLE;
-        default: state_reg <= R_IDLE;  // R_END: handled below
+        R_IGNORE: if (!receiving && !status) state_reg <= R_IDLE;
+        default: state_reg <= R_IDLE;
       endcase
 
       // ---- the quadlet assembled at the last edge ----
@@ -265,7 +312,6 @@ module ohci_link_rx #(
 
       // ---- the packet ended: commit or discard (the last quadlet was processed by now) ----
       if (state_reg == R_END) begin
-        state_reg <= R_IDLE;
         if (kind_reg == K_ISO && header_ok_reg && chunks_reg == 5'd0) begin
           if (record_full_i || overrun_reg) begin
             record_event_reg <= OHCI_EVT_OVERRUN;
@@ -281,8 +327,11 @@ module ohci_link_rx #(
         end else begin
           wr_ptr_reg <= commit_ptr_reg;
           if (kind_reg == K_CYCLE_START && header_ok_reg && quadlets_reg == 12'd5 &&
-              chunks_reg == 5'd0)
+              chunks_reg == 5'd0) begin
             cycle_start_reg <= 1'b1;
+            // (latched: a transfer beginning in this clk restarts age_reg)
+            cycle_start_age_reg <= age_reg == 16'hFFFF ? age_reg : age_reg + 16'd1;
+          end
         end
       end
     end
@@ -299,6 +348,10 @@ module ohci_link_rx #(
   assign record_words_o = stored_reg;
   assign cycle_start_o = cycle_start_reg;
   assign cycle_start_time_o = cycle_time_reg;
-  assign cycle_start_age_o = age_reg;
+  assign cycle_start_age_o = cycle_start_age_reg;
+  assign bus_reset_o = bus_reset_reg;
+  assign phy_reg_valid_o = phy_reg_valid_reg;
+  assign phy_reg_addr_o = status_bits_reg[11:8];
+  assign phy_reg_data_o = status_bits_reg[7:0];
 endmodule
 `resetall

@@ -13,6 +13,7 @@
 localparam [10:0] OHCI_VERSION                     = 11'h000;
 localparam [10:0] OHCI_HC_CONTROL_SET              = 11'h050;
 localparam [10:0] OHCI_HC_CONTROL_CLEAR            = 11'h054;
+localparam [10:0] OHCI_SELF_ID_COUNT               = 11'h068;
 localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_HI_SET   = 11'h070;
 localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_HI_CLEAR = 11'h074;
 localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_LO_SET   = 11'h078;
@@ -64,6 +65,13 @@ localparam integer OHCI_HC_CONTROL_PROGRAM_PHY_ENABLE   = 23;
 localparam integer OHCI_HC_CONTROL_ACK_TARDY_ENABLE     = 29;
 localparam integer OHCI_HC_CONTROL_NO_BYTE_SWAP_DATA    = 30;
 localparam integer OHCI_HC_CONTROL_BIB_IMAGE_VALID      = 31;
+
+// SelfIDCount fields.
+localparam integer OHCI_SELF_ID_COUNT_SELF_ID_SIZE_LSB         = 2;
+localparam integer OHCI_SELF_ID_COUNT_SELF_ID_SIZE_WIDTH       = 9;
+localparam integer OHCI_SELF_ID_COUNT_SELF_ID_GENERATION_LSB   = 16;
+localparam integer OHCI_SELF_ID_COUNT_SELF_ID_GENERATION_WIDTH = 8;
+localparam integer OHCI_SELF_ID_COUNT_SELF_ID_ERROR            = 31;
 
 // IRMultiChanMaskHiSet / IRMultiChanMaskHiClear fields.
 localparam integer OHCI_IR_MULTI_CHAN_MASK_HI_CHANNELS_LSB   = 0;

@@ -71,6 +71,10 @@ module ohci_regs #(
     input  wire                   cycle_64_seconds_i,
     input  wire                   cycle_lost_i,
     input  wire                   cycle_inconsistent_i,
+    input  wire                   bus_reset_i,         // the PHY reported a bus reset
+    input  wire                   phy_reg_valid_i,     // the PHY reported a register
+    input  wire [            3:0] phy_reg_addr_i,
+    input  wire [            7:0] phy_reg_data_i,
     input  wire                   unrecoverable_i,
     input  wire [       N_IT-1:0] it_int_event_i,
     // IT context registers
@@ -143,6 +147,11 @@ module ohci_regs #(
   reg [31:0] multi_chan_lo_reg;
   reg [31:0] link_control_reg;
   reg [9:0] bus_number_reg;
+  reg [5:0] node_number_reg;
+  reg root_reg;
+  reg cps_reg;
+  reg id_valid_reg;  // cleared by a bus reset until the PHY reports its Physical_ID
+  reg [7:0] generation_reg;
   reg irq_reg;
 
   wire isoch_tx = |(iso_xmit_event_reg & iso_xmit_mask_reg);
@@ -152,9 +161,13 @@ module ohci_regs #(
   wire [31:0] hc_control_value = hc_control_reg |
       ({31'd0, soft_reset_active} << OHCI_HC_CONTROL_SOFT_RESET);
   wire link_enable = hc_control_reg[OHCI_HC_CONTROL_LINK_ENABLE];
-  // Until bus reset and self-ID are modelled this node is node 0 and the root of its bus.
-  wire [31:0] node_id_value = ({31'd0, link_enable} << OHCI_NODE_ID_ID_VALID) |
-      (32'd1 << OHCI_NODE_ID_ROOT) | {16'd0, bus_number_reg, 6'd0};
+  // Node 0 and root from power-on until the first bus reset; then what the PHY reports in its
+  // register 0 (Physical_ID, R) after the self-ID phase.
+  wire [31:0] node_id_value = ({31'd0, link_enable && id_valid_reg} << OHCI_NODE_ID_ID_VALID) |
+      ({31'd0, root_reg} << OHCI_NODE_ID_ROOT) | ({31'd0, cps_reg} << OHCI_NODE_ID_CPS) |
+      {16'd0, bus_number_reg, node_number_reg};
+  wire [31:0] self_id_count_value = {8'd0, generation_reg, 16'd0};
+  wire phy_reg0 = phy_reg_valid_i && phy_reg_addr_i == 4'd0;
 
   // ---- write decode ----
   wire [31:0] strb_mask = {
@@ -233,6 +246,7 @@ module ohci_regs #(
         read_value = {{(32 - N_IR) {1'b0}}, iso_recv_mask_reg};
         OHCI_LINK_CONTROL_SET, OHCI_LINK_CONTROL_CLEAR: read_value = link_control_reg;
         OHCI_NODE_ID: read_value = node_id_value;
+        OHCI_SELF_ID_COUNT: read_value = self_id_count_value;
         OHCI_ISOCHRONOUS_CYCLE_TIMER: read_value = timer_i;
         default: read_value = 32'd0;
       endcase
@@ -299,6 +313,11 @@ module ohci_regs #(
       multi_chan_lo_reg <= 32'd0;
       link_control_reg <= 32'd0;
       bus_number_reg <= BUS_NUMBER_LOCAL;
+      node_number_reg <= 6'd0;
+      root_reg <= 1'b1;
+      cps_reg <= 1'b0;
+      id_valid_reg <= 1'b1;
+      generation_reg <= 8'd0;
       irq_reg <= 1'b0;
       it_wr_ctx_reg <= {CTX_W{1'b0}};
       it_wr_sel_reg <= 2'd0;
@@ -358,6 +377,16 @@ module ohci_regs #(
         end
       end
 
+      if (bus_reset_i) begin
+        id_valid_reg <= 1'b0;
+        generation_reg <= generation_reg + 8'd1;
+      end else if (phy_reg0) begin
+        node_number_reg <= phy_reg_data_i[7:2];
+        root_reg <= phy_reg_data_i[1];
+        cps_reg <= phy_reg_data_i[0];
+        id_valid_reg <= 1'b1;
+      end
+
       // Event registers: a hardware event in the same clk as a software clear stays set.
       int_event_reg <= ((write_fire && waddr == OHCI_INT_EVENT_SET) ?
                         int_event_reg | (wbits & ~INT_EVENT_DERIVED) :
@@ -367,6 +396,9 @@ module ohci_regs #(
                        ({31'd0, cycle_64_seconds_i} << OHCI_INT_EVENT_CYCLE_64_SECONDS) |
                        ({31'd0, cycle_lost_i} << OHCI_INT_EVENT_CYCLE_LOST) |
                        ({31'd0, cycle_inconsistent_i} << OHCI_INT_EVENT_CYCLE_INCONSISTENT) |
+                       ({31'd0, bus_reset_i} << OHCI_INT_EVENT_BUS_RESET) |
+                       ({31'd0, phy_reg0 && !id_valid_reg} << OHCI_INT_EVENT_SELF_ID_COMPLETE) |
+                       ({31'd0, phy_reg0 && !id_valid_reg} << OHCI_INT_EVENT_SELF_ID_COMPLETE2) |
                        ({31'd0, unrecoverable_i} << OHCI_INT_EVENT_UNRECOVERABLE_ERROR);
       iso_xmit_event_reg <= ((write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_SET) ?
                              iso_xmit_event_reg | wbits[N_IT-1:0] :

@@ -86,6 +86,9 @@ struct BusConfig {
   double drop_rate = 0.0;
   double cycle_start_delay_rate = 0.0;    // of PriReq grants
   unsigned cycle_start_delay_cycles = 0;  // N when that draw hits
+  // Bus reset (request_bus_reset): cycles from the reset status to the PHY register 0 status,
+  // standing for tree identify and self-identify.
+  unsigned bus_reset_cycles = 64;
 };
 
 // Faults for one grant (from the hook), or those applied to one packet (BusPacket::faults).
@@ -114,6 +117,7 @@ struct BusStats {
   std::uint64_t data_crc_faults = 0;
   std::uint64_t drops = 0;
   std::uint64_t cycle_start_delays = 0;
+  std::uint64_t bus_resets = 0;
   std::vector<std::uint64_t> packets_received;  // per node, counted at the closing Idle
 };
 
@@ -210,6 +214,19 @@ class Bus {
   void set_fault_hook(std::function<BusFault(const RepeatInfo&)> hook) {
     fault_hook_ = std::move(hook);
   }
+  // Resets the bus at the first cycle it is free (no grant, nothing repeated): every PHY sends
+  // its link a 2-clk status with S2 (bus reset) set, then Idle; after bus_reset_cycles, each PHY
+  // in turn sends its link an 8-clk status carrying PHY register 0 (Physical_ID[7:2], R[1],
+  // PS[0]), then Idle. Node 0 is the root with the highest Physical_ID (node count - 1); node k
+  // >= 1 gets k - 1. Bus requests wait until it is over (they are not cancelled). Self-ID packets
+  // are not sent.
+  void request_bus_reset() { reset_pending_ = true; }
+  // The Physical_ID node `node` gets at a bus reset.
+  std::uint32_t physical_id(std::size_t node) const {
+    return node == 0 ? static_cast<std::uint32_t>(members_.size() - 1)
+                     : static_cast<std::uint32_t>(node - 1);
+  }
+
   // Called at the end of every packet on the bus, with its record.
   void set_on_packet(std::function<void(const BusPacket&)> hook) { on_packet_ = std::move(hook); }
 
@@ -280,13 +297,15 @@ class Bus {
       }
       if (!talker.arbitrating_or_owned()) owner_ = kNone;  // the bus is free from this cycle
     }
+    if (owner_ == kNone && reset_pending_ && !in_packet_) start_bus_reset();
     if (owner_ == kNone && !requests_.empty()) start_arbitration();
   }
 
  private:
   static constexpr std::size_t kNone = SIZE_MAX;
   static constexpr std::uint64_t kNoFlip = UINT64_MAX;
-  static constexpr std::uint8_t kCtlIdle = 0b00, kCtlReceive = 0b10, kDataOn = 0xFF;
+  static constexpr std::uint8_t kCtlIdle = 0b00, kCtlStatus = 0b01, kCtlReceive = 0b10,
+                                kDataOn = 0xFF;
 
   struct Member {
     PhyModel<Core>* phy;
@@ -347,6 +366,30 @@ class Bus {
         std::size_t{phy.config().arbitration_delay} + fault.delay_cycle_start, symbols_.size());
     phy.start_arbitration(queued.request, static_cast<unsigned>(countdown));
     owner_ = queued.node;
+  }
+
+  // The status symbols of a bus reset (request_bus_reset). Status bit S(2k) goes on D0 and
+  // S(2k+1) on D1 in the k-th cycle of a transfer.
+  void start_bus_reset() {
+    reset_pending_ = false;
+    ++stats_.bus_resets;
+    const std::uint64_t all =
+        members_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << members_.size()) - 1;
+    symbols_.push(Symbol{all, kCtlStatus, 0x00, false});  // S0 S1
+    symbols_.push(Symbol{all, kCtlStatus, 0x80, false});  // S2 (bus reset) S3
+    symbols_.push(Symbol{all, kCtlIdle, 0x00, false});
+    for (unsigned i = 0; i < config_.bus_reset_cycles; ++i) symbols_.push(Symbol{});
+    for (std::size_t node = 0; node < members_.size(); ++node) {
+      const std::uint64_t to = std::uint64_t{1} << node;
+      // S0-S3 clear, S4-S7 register address 0, S8-S15 its value MSB first.
+      const std::uint16_t bits =
+          static_cast<std::uint16_t>(physical_id(node) << 2 | (node == 0 ? 0x2u : 0x0u) | 0x1u);
+      for (unsigned k = 0; k < 8; ++k) {
+        const unsigned pair = (bits >> (14 - 2 * k)) & 0x3u;  // S(2k), S(2k+1) of bits S0..S15
+        symbols_.push(Symbol{to, kCtlStatus, static_cast<std::uint8_t>(pair << 6), false});
+      }
+      symbols_.push(Symbol{to, kCtlIdle, 0x00, false});
+    }
   }
 
   // A packet of the talker begins; `next_drive` is the first cycle its data-on can be driven.
@@ -428,7 +471,8 @@ class Bus {
 
   detail::Fifo<QueuedRequest> requests_;  // bus requests waiting to arbitrate, in order
   std::size_t owner_ = kNone;             // the node arbitrating for or owning the bus
-  BusFault grant_faults_;                 // decided for its grant
+  bool reset_pending_ = false;
+  BusFault grant_faults_;  // decided for its grant
   unsigned grant_speed_ = 0;
 
   // The talker's packet being repeated.

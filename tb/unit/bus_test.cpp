@@ -694,3 +694,43 @@ TEST(BusFaults, RateOneFaultsEveryPacketAndRateZeroNone) {
 
 }  // namespace
 }  // namespace ohci::tb
+
+namespace ohci::tb {
+namespace {
+
+// request_bus_reset on a free bus: the reset status reaches every link from the next cycle
+// (bus.drive of cycle c takes what sample of c - 1 queued), then register 0 reaches each link in
+// turn after bus_reset_cycles.
+TEST(BusReset, EveryLinkSeesTheResetStatusThenItsPhysRegisterZero) {
+  sim::BusConfig config;
+  config.bus_reset_cycles = 5;
+  Bench bench(2, config);
+  bench.bus.request_bus_reset();
+  bench.run(1 + 3 + 5 + 2 * 9 + 2);
+  EXPECT_EQ(bench.bus.stats().bus_resets, 1u);
+  for (std::size_t node = 0; node < 2; ++node) {
+    Station& station = bench[node];
+    // Cycle 0 is sampled before the reset is queued; cycles 1-2 carry S0 S1 = 00, S2 S3 = 10.
+    EXPECT_EQ(station.ctl[1], 0b01) << "node " << node;
+    EXPECT_EQ(station.d[1], 0x00);
+    EXPECT_EQ(station.ctl[2], 0b01);
+    EXPECT_EQ(station.d[2], 0x80) << "S2: bus reset on D0";
+    EXPECT_EQ(station.ctl[3], 0b00);
+    // Register 0 of node k: 8 status cycles starting at 4 + 5 + 9k.
+    const std::size_t first = 4 + 5 + 9 * node;
+    const std::uint32_t reg0 = bench.bus.physical_id(node) << 2 | (node == 0 ? 2u : 0u) | 1u;
+    std::uint32_t bits = 0;
+    for (std::size_t k = 0; k < 8; ++k) {
+      EXPECT_EQ(station.ctl[first + k], 0b01) << "node " << node << " status cycle " << k;
+      bits = bits << 2 | (station.d[first + k] >> 6);
+    }
+    EXPECT_EQ(bits, reg0) << "S0-S3 clear, address 0, then register 0 MSB first";
+    EXPECT_EQ(station.ctl[first + 8], 0b00);
+  }
+  EXPECT_EQ(bench.bus.physical_id(0), 1u) << "node 0 is the root: the highest Physical_ID";
+  EXPECT_EQ(bench.bus.physical_id(1), 0u);
+  bench.expect_no_violations();
+}
+
+}  // namespace
+}  // namespace ohci::tb

@@ -34,6 +34,8 @@ inline constexpr std::uint32_t kVersion = 0x000;
 inline constexpr std::uint32_t kHcControlSet = 0x050;
 // HCControlClear
 inline constexpr std::uint32_t kHcControlClear = 0x054;
+// SelfIDCount
+inline constexpr std::uint32_t kSelfIdCount = 0x068;
 // IRMultiChanMaskHiSet
 inline constexpr std::uint32_t kIrMultiChanMaskHiSet = 0x070;
 // IRMultiChanMaskHiClear
@@ -152,6 +154,16 @@ inline constexpr Field kNoByteSwapData = {30, 1};
 // BIBimageValid: The configuration ROM image is valid.
 inline constexpr Field kBibImageValid = {31, 1};
 }  // namespace hc_control
+
+// SelfIDCount fields.
+namespace self_id_count {
+// selfIDSize: Quadlets stored in the self-ID buffer (always 0 here).
+inline constexpr Field kSelfIdSize = {2, 9};
+// selfIDGeneration: Bus generation: incremented at every bus reset (modulo 256).
+inline constexpr Field kSelfIdGeneration = {16, 8};
+// selfIDError: The self-ID phase failed (never set here).
+inline constexpr Field kSelfIdError = {31, 1};
+}  // namespace self_id_count
 
 // IRMultiChanMaskHiSet / IRMultiChanMaskHiClear fields.
 namespace ir_multi_chan_mask_hi {

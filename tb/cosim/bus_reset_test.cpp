@@ -1,0 +1,101 @@
+// Bus reset from the bus model: every link sees the PHY's bus-reset status, then its PHY
+// register 0; the controller raises busReset and selfIDComplete, counts the generation and takes
+// its node number and root bit; isochronous contexts keep running (reference/ohci-isoch.md 1.2,
+// 3.4; docs/decisions.md 29).
+#include "stream_harness.hpp"
+
+namespace ohci::tb {
+namespace {
+
+using regs::Speed;
+
+class BusReset : public BusTest {
+ protected:
+  BusReset() : BusTest(3) {}
+
+  std::uint32_t int_events(std::size_t node) {
+    return station(node).hal.read32(regs::kIntEventSet);
+  }
+};
+
+TEST_F(BusReset, EveryNodeSeesBusResetThenItsNodeNumberAndANewGeneration) {
+  bring_up_all();
+  for (std::size_t node = 0; node < 3; ++node) {
+    EXPECT_EQ(
+        regs::self_id_count::kSelfIdGeneration.get(station(node).hal.read32(regs::kSelfIdCount)),
+        0u);
+    EXPECT_EQ(int_events(node) & regs::int_event::kBusReset.mask(), 0u);
+  }
+  world_.bus().request_bus_reset();
+  // The reset status (2 clk) + Idle, bus_reset_cycles, then 3 register statuses of 9 clk.
+  world_.run(3 + world_.bus().config().bus_reset_cycles + 3 * 9 + 4);
+  EXPECT_EQ(world_.bus().stats().bus_resets, 1u);
+  for (std::size_t node = 0; node < 3; ++node) {
+    const std::uint32_t events = int_events(node);
+    EXPECT_NE(events & regs::int_event::kBusReset.mask(), 0u) << "node " << node;
+    EXPECT_NE(events & regs::int_event::kSelfIdComplete.mask(), 0u) << "node " << node;
+    EXPECT_NE(events & regs::int_event::kSelfIdComplete2.mask(), 0u) << "node " << node;
+    EXPECT_EQ(
+        regs::self_id_count::kSelfIdGeneration.get(station(node).hal.read32(regs::kSelfIdCount)),
+        1u);
+    const std::uint32_t node_id = station(node).hal.read32(regs::kNodeId);
+    EXPECT_EQ(regs::node_id::kIdValid.get(node_id), 1u) << "node " << node;
+    EXPECT_EQ(regs::node_id::kNodeNumber.get(node_id), world_.bus().physical_id(node));
+    EXPECT_EQ(regs::node_id::kRoot.get(node_id), node == 0 ? 1u : 0u) << "node " << node;
+    EXPECT_EQ(regs::node_id::kBusNumber.get(node_id), 0x3FFu);
+  }
+  EXPECT_EQ(regs::node_id::kNodeNumber.get(station(0).hal.read32(regs::kNodeId)), 2u);
+  // A second reset counts another generation.
+  world_.bus().request_bus_reset();
+  world_.run(3 + world_.bus().config().bus_reset_cycles + 3 * 9 + 4);
+  EXPECT_EQ(regs::self_id_count::kSelfIdGeneration.get(station(1).hal.read32(regs::kSelfIdCount)),
+            2u);
+}
+
+TEST_F(BusReset, NodeIdIsNotValidBetweenTheResetAndThePhysRegisterStatus) {
+  bring_up_all();
+  world_.bus().request_bus_reset();
+  world_.run(3 + 8);  // the reset status has arrived, register 0 has not
+  EXPECT_EQ(regs::node_id::kIdValid.get(station(1).hal.read32(regs::kNodeId)), 0u);
+  EXPECT_NE(int_events(1) & regs::int_event::kBusReset.mask(), 0u);
+  EXPECT_EQ(int_events(1) & regs::int_event::kSelfIdComplete.mask(), 0u);
+}
+
+TEST_F(BusReset, IsochronousStreamsKeepRunningThroughABusReset) {
+  constexpr unsigned kPackets = 40;
+  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 1, .channel = 4, .sy = 0};
+  bring_up_all();
+  Talker talker(*this, 0, 0, header, [](unsigned n) { return 64u + 8u * n; });
+  Listener listener(*this, 2, 0, 1024);
+  fw::IrStartOptions options;
+  options.channel = header.channel;
+  listener.start(options);
+  talker.start(kPackets);
+  bool ok = true;
+  const auto check = [&](const ReceivedPacket& received) {
+    auto packet = fw::parse_packet_per_buffer(received.stream);
+    EXPECT_TRUE(packet.ok());
+    if (!packet.ok()) return ok = false;
+    const unsigned n = received.sequence;
+    EXPECT_EQ(packet.value().trailer.time_stamp, talker.time_stamp(n)) << "packet " << n;
+    const auto expected = expected_payload(talker.number(n), talker.length(n));
+    EXPECT_TRUE(std::equal(expected.begin(), expected.end(),
+                           reinterpret_cast<const std::uint8_t*>(packet.value().payload.data())))
+        << "packet " << n;
+    return ok = !HasFailure();
+  };
+  while (ok && listener.received() < kPackets && world_.cycle() < (kPackets + 20) * kClkPerCycle) {
+    world_.run(kClkPerCycle / 2);
+    if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
+      world_.bus().request_bus_reset();
+    talker.service();
+    listener.service(check);
+  }
+  EXPECT_EQ(world_.bus().stats().bus_resets, 1u);
+  EXPECT_EQ(listener.received(), kPackets) << "every packet, in order, across the reset";
+  EXPECT_NE(int_events(2) & regs::int_event::kBusReset.mask(), 0u);
+  EXPECT_FALSE(listener.context().status().dead);
+}
+
+}  // namespace
+}  // namespace ohci::tb
