@@ -561,6 +561,47 @@ TEST_F(IsrDpcDefaults, WithDefaultLatenciesTheDpcRunsInTheEdgeTheIsrReturned) {
   EXPECT_EQ(handled, 1);
 }
 
+// An ISR preempts a running DPC between two of its register accesses; the DPC it queues runs
+// after the running one returns. Holding the interrupt lock keeps it out until the unlock.
+TEST_F(IsrDpcDefaults, AnIsrInterruptsTheDpcUnlessTheDpcHoldsTheLock) {
+  fw::InterruptDispatcher dispatcher(hal_);
+  constexpr std::uint32_t kSoft = 1u << 29;
+  int calls = 0;
+  std::uint64_t unlocked = 0;
+  dispatcher.set_event_handler([&](const fw::InterruptEvents&) {
+    ++calls;
+    if (calls == 1) {
+      hal_.write32(regs::kIntEventSet, kSoft);  // a new interrupt while this DPC runs
+      for (int i = 0; i < 4; ++i) (void)hal_.read32(regs::kVersion);
+    } else if (calls == 2) {
+      fw::InterruptLock lock(hal_);
+      hal_.write32(regs::kIntEventSet, kSoft);
+      for (int i = 0; i < 4; ++i) (void)hal_.read32(regs::kVersion);
+      unlocked = world_.cycle() - 1;
+    }
+  });
+  bring_up(kSoft);
+  hal_.write32(regs::kIntEventSet, kSoft);
+  world_.run(200);
+  ASSERT_EQ(calls, 3);
+
+  const auto& log = world_.log();
+  const auto isr = log.cycles_of("node0", sim::EventKind::IsrEntered);
+  const auto dpc = log.cycles_of("node0", sim::EventKind::DpcEntered);
+  const auto dpc_returned = log.cycles_of("node0", sim::EventKind::DpcReturned);
+  ASSERT_EQ(isr.size(), 3u);
+  ASSERT_EQ(dpc.size(), 3u);
+  ASSERT_EQ(dpc_returned.size(), 3u);
+  // DPC 1 was interrupted by ISR 2; DPC 2 ran only after DPC 1 returned.
+  EXPECT_GT(isr[1], dpc[0]);
+  EXPECT_LT(isr[1], dpc_returned[0]);
+  EXPECT_EQ(dpc[1], dpc_returned[0]);
+  // DPC 2 held the lock: ISR 3 waited for the unlock, then DPC 3 followed DPC 2.
+  EXPECT_EQ(isr[2], unlocked);
+  EXPECT_GE(dpc[2], dpc_returned[1]);
+  EXPECT_EQ(dispatcher.dpc_count(), 3u);
+}
+
 TEST_F(IsrDpcDefaults, TheInterruptLockDefersTheIsrToTheUnlock) {
   fw::InterruptDispatcher dispatcher(hal_);
   int handled = 0;
