@@ -2,13 +2,15 @@
 #   make test   build everything and run every test (CTest)
 #   make run    the main job: a short isochronous transmit demo on the wire
 #   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
+#   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
 #   make deps   install Debian packages and the pinned Python venv only
 BUILD ?= build
+ASAN_BUILD ?= build-asan
 JOBS  ?= 2
 VENV   = $(BUILD)/venv
 PY     = $(VENV)/bin/python
 
-.PHONY: all deps configure build test run lint regmap format clean
+.PHONY: all deps configure build test run lint sanitize regmap format clean
 all: build
 
 deps:
@@ -24,6 +26,12 @@ build: configure
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# -DOHCI_SANITIZE=ON in a separate build directory (the everyday build stays unsanitized).
+sanitize: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOHCI_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: build
 	@$(BUILD)/sim/ohci-sim
