@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <utility>
@@ -69,6 +71,7 @@ class TalkDriver {
       descriptor.buffer = &payload_;
       descriptor.offset = slot * kPayload;
       descriptor.length = kPayload;
+      if (shape) shape(n, descriptor);
       if (k + 1 == count) {
         descriptor.callback = &TalkDriver::batch_done;
         descriptor.context1 = this;
@@ -92,7 +95,13 @@ class TalkDriver {
   fw::IsochStream& stream() { return *stream_; }
   fw::IsochBus& isoch() { return isoch_; }
   unsigned attached() const { return attached_; }
+  // The completion time stamp of packet n, for buffers `shape` gave
+  // kDescriptorTimeStampOnCompletion (recorded by their batch's callback).
+  const std::map<unsigned, fw::CycleTime>& completion_stamps() const { return completion_stamps_; }
   bool refill = true;  // whether a callback attaches the next batch
+  // Called for packet n's buffer before it is attached (its sy, tag, flags); the batch's
+  // callback is set after it.
+  std::function<void(unsigned n, fw::IsochDescriptor& descriptor)> shape;
 
  private:
   static void batch_done(void* context1, void* context2) {
@@ -106,8 +115,11 @@ class TalkDriver {
     for (unsigned n = first; n <= last; ++n) done[count++] = &driver->descriptors_[n % kSlots];
     EXPECT_EQ(driver->stream_->resource().detach(std::span(done.data(), count)),
               fw::Status::Success);
-    for (unsigned k = 0; k < count; ++k)
+    for (unsigned k = 0; k < count; ++k) {
       EXPECT_EQ(done[k]->status, fw::Status::Success) << "packet " << first + k;
+      if ((done[k]->flags & fw::kDescriptorTimeStampOnCompletion) != 0)
+        driver->completion_stamps_[first + k] = done[k]->cycle_time;
+    }
     if (driver->refill) driver->attach_batch();
   }
 
@@ -121,6 +133,7 @@ class TalkDriver {
   unsigned total_;
   unsigned attached_ = 0;
   std::vector<std::pair<std::uint64_t, unsigned>> callback_cycles_;
+  std::map<unsigned, fw::CycleTime> completion_stamps_;
 };
 
 }  // namespace ohci::tb
