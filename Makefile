@@ -1,6 +1,7 @@
 # Everyday commands. Each one installs what is missing and builds first.
 #   make test   build everything and run every test (CTest)
 #   make run    the main job: a short isochronous transmit demo on the wire
+#   make wave   a short traced run and a GTKWave save file for it (build/wave/)
 #   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
 #   make deps   install Debian packages and the pinned Python venv only
@@ -10,7 +11,7 @@ JOBS  ?= 2
 VENV   = $(BUILD)/venv
 PY     = $(VENV)/bin/python
 
-.PHONY: all deps configure build test run lint sanitize regmap format clean
+.PHONY: all deps configure build test run wave lint sanitize regmap format clean
 all: build
 
 deps:
@@ -35,6 +36,12 @@ sanitize: deps
 
 run: build
 	@$(BUILD)/sim/ohci-sim
+
+# A short traced run: $(BUILD)/wave/ohci.fst and the GTKWave save file ohci.gtkw beside it
+# (per node: clock and cycle timer, PHY-link pins, IT and IR contexts, AXI4 master, irq).
+wave: build
+	@scripts/check_wave.sh $(BUILD)/sim/ohci-sim $(BUILD)/wave
+	@echo "open it with: gtkwave $(BUILD)/wave/ohci.gtkw"
 
 lint: deps
 	@scripts/lint.sh $(BUILD)
