@@ -1,6 +1,6 @@
 # Everyday commands. Each one installs what is missing and builds first.
 #   make test   build everything and run every test (CTest)
-#   make run    the main job: a short isochronous transmit demo on the wire
+#   make run    the main job: ohci-sim, a two-node isochronous stream checked byte for byte
 #   make wave   a short traced run and a GTKWave save file for it (build/wave/)
 #   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
