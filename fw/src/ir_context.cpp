@@ -1,6 +1,6 @@
 #include "ohci/ir_context.hpp"
 
-#include "register_poll.hpp"
+#include "context_registers.hpp"
 
 namespace ohci::fw {
 namespace {
@@ -10,9 +10,14 @@ namespace ir_control = regs::ir_context_control;
 namespace match_field = regs::context_match;
 using Reg = regs::IrContextReg;
 
-constexpr std::uint32_t kAllBits = 0xFFFFFFFF;
-constexpr std::size_t kQuadletBytes = 4;
 constexpr std::uint32_t kCyclesPerSecond = 8000;
+
+// Where context `index`'s ContextControlSet/Clear and CommandPtr are.
+ContextRegisters registers_of(std::uint32_t index) {
+  return {regs::ir_context(index, Reg::kContextControlSet),
+          regs::ir_context(index, Reg::kContextControlClear),
+          regs::ir_context(index, Reg::kCommandPtr)};
+}
 
 }  // namespace
 
@@ -73,42 +78,22 @@ Status IrContext::start(BlockRef first, const IrStartOptions& options) {
   // CommandPtr and the mode bits may only be written while the context is stopped.
   if (!status().stopped()) return Status::InvalidDeviceState;
 
-  // The program must be visible to the controller before CommandPtr and run point it there.
-  hal_->write_barrier();
-  hal_->write32(offset(Reg::kCommandPtr), *command_ptr);
-  hal_->write32(offset(Reg::kContextControlClear), kAllBits);
   // The filter is in place before run, so the first packet is already judged by it.
-  hal_->write32(offset(Reg::kContextMatch), *match);
-  hal_->write32(offset(Reg::kContextControlSet), run);
-  // A read makes sure the posted writes have reached the controller.
-  static_cast<void>(hal_->read32(regs::kVersion));
+  start_context(*hal_, registers_of(index()), *command_ptr, run,
+                RegisterWrite{offset(Reg::kContextMatch), *match});
   return Status::Success;
 }
 
 Status IrContext::append(DmaBuffer& buffer, std::size_t branch_offset, BlockRef next) {
-  const Result<std::uint32_t> branch_word = encode_block_ref(next, /*allow_end=*/false);
-  if (!branch_word) return branch_word.status();
-  if (branch_offset % kQuadletBytes != 0 || !buffer.contains(branch_offset, kQuadletBytes)) {
-    return Status::InvalidParameter;
-  }
-  // The new block's descriptors reach memory before the branch that leads to them ...
-  hal_->write_barrier();
-  const Status patched = buffer.write_quadlet(branch_offset, *branch_word);
-  if (!succeeded(patched)) return patched;
-  // ... and the branch before the wake that makes the controller re-read it.
-  hal_->write_barrier();
-  wake();
-  return Status::Success;
+  return append_block(*hal_, registers_of(index()), buffer, branch_offset, next);
 }
 
 void IrContext::wake() {
-  hal_->write32(offset(Reg::kContextControlSet), context_control::kWake.mask());
+  wake_context(*hal_, registers_of(index()));
 }
 
 Status IrContext::stop(std::uint32_t poll_limit) {
-  hal_->write32(offset(Reg::kContextControlClear), context_control::kRun.mask());
-  return poll_register(*hal_, offset(Reg::kContextControlSet), context_control::kActive.mask(), 0,
-                       poll_limit);
+  return stop_context(*hal_, registers_of(index()), poll_limit);
 }
 
 IrContextStatus IrContext::status() {
