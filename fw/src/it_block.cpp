@@ -1,44 +1,12 @@
 #include "ohci/it_block.hpp"
 
-#include <algorithm>
-#include <array>
+#include "block_image.hpp"
 
 namespace ohci::fw {
 namespace {
 
-constexpr std::size_t kQuadletsPerUnit = kDescriptorBytes / 4;
 constexpr std::size_t kBranchQuadlet = 2;  // of a descriptor
 constexpr std::size_t kStatusQuadlet = 3;
-
-// A block's quadlets, assembled completely before any of them is written to DMA memory.
-class BlockImage {
- public:
-  void append(std::span<const std::uint32_t> quadlets) {
-    std::copy(quadlets.begin(), quadlets.end(), quadlets_.begin() + static_cast<long>(used_));
-    used_ += quadlets.size();
-  }
-
-  Status write_to(DmaBuffer& buffer, std::size_t offset) const {
-    for (std::size_t i = 0; i < used_; ++i) {
-      const Status status = buffer.write_quadlet(offset + 4 * i, quadlets_[i]);
-      if (!succeeded(status)) return status;
-    }
-    return Status::Success;
-  }
-
- private:
-  std::array<std::uint32_t, kMaxBlockZ * kQuadletsPerUnit> quadlets_{};
-  std::size_t used_ = 0;
-};
-
-// The block's bus address, once its place in the buffer has been checked.
-Result<std::uint32_t> place_block(const DmaBuffer& buffer, std::size_t offset, std::uint32_t z) {
-  if (buffer.empty()) return Status::InvalidParameter;
-  if (!buffer.contains(offset, z * kDescriptorBytes)) return Status::BufferTooSmall;
-  const Result<std::uint32_t> address = buffer.bus_address_of(offset);
-  if (!address || *address % kDescriptorBytes != 0) return Status::InvalidParameter;
-  return *address;
-}
 
 // The block whose branch and status words are in descriptor unit `unit`.
 ItBlock block_at(std::uint32_t address, std::uint32_t z, std::size_t offset, std::size_t unit) {
