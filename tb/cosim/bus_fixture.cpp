@@ -1,7 +1,6 @@
 #include "bus_fixture.hpp"
 
-#include <cstdlib>
-#include <filesystem>
+#include "cosim_fixture.hpp"
 
 namespace ohci::tb {
 
@@ -16,12 +15,7 @@ BusTest::BusTest(std::size_t nodes, const std::vector<sim::NodeConfig>& configs)
 BusTest::~BusTest() = default;
 
 void BusTest::SetUp() {
-  if (const char* trace = std::getenv("OHCI_TRACE"); trace && *trace && std::string(trace) != "0") {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::filesystem::create_directories(OHCI_TRACE_DIR);
-    world_.open_trace(std::string(OHCI_TRACE_DIR) + "/" + info->test_suite_name() + "." +
-                      info->name() + ".fst");
-  }
+  open_requested_trace(world_);
   world_.reset();
 }
 

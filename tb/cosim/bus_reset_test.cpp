@@ -72,25 +72,17 @@ TEST_F(BusReset, IsochronousStreamsKeepRunningThroughABusReset) {
   listener.start(options);
   talker.start(kPackets);
   bool ok = true;
-  const auto check = [&](const ReceivedPacket& received) {
-    auto packet = fw::parse_packet_per_buffer(received.stream);
-    EXPECT_TRUE(packet.ok());
-    if (!packet.ok()) return ok = false;
-    const unsigned n = received.sequence;
-    EXPECT_EQ(packet.value().trailer.time_stamp, talker.time_stamp(n)) << "packet " << n;
-    const auto expected = expected_payload(talker.number(n), talker.length(n));
-    EXPECT_TRUE(std::equal(expected.begin(), expected.end(),
-                           reinterpret_cast<const std::uint8_t*>(packet.value().payload.data())))
-        << "packet " << n;
-    return ok = !HasFailure();
-  };
-  while (ok && listener.received() < kPackets && world_.cycle() < (kPackets + 20) * kClkPerCycle) {
-    world_.run(kClkPerCycle / 2);
-    if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
-      world_.bus().request_bus_reset();
-    talker.service();
-    listener.service(check);
-  }
+  run_streaming(
+      *this, kPackets + 20,
+      [&] {
+        if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
+          world_.bus().request_bus_reset();
+        talker.service();
+        listener.service([&](const ReceivedPacket& received) {
+          return ok = expect_stored(received, talker, received.sequence);
+        });
+      },
+      [&] { return !ok || listener.received() == kPackets; });
   EXPECT_EQ(world_.bus().stats().bus_resets, 1u);
   EXPECT_EQ(listener.received(), kPackets) << "every packet, in order, across the reset";
   EXPECT_NE(int_events(2) & regs::int_event::kBusReset.mask(), 0u);

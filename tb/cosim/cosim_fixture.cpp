@@ -9,18 +9,22 @@
 
 namespace ohci::tb {
 
+void open_requested_trace(sim::World& world) {
+  const char* trace = std::getenv("OHCI_TRACE");
+  if (!trace || !*trace || std::string(trace) == "0") return;
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::create_directories(OHCI_TRACE_DIR);
+  world.open_trace(std::string(OHCI_TRACE_DIR) + "/" + info->test_suite_name() + "." +
+                   info->name() + ".fst");
+}
+
 CosimTest::CosimTest(const sim::NodeConfig& config)
     : node_(world_.add_node("node0", config)), hal_(world_, node_), controller_(hal_) {}
 
 CosimTest::~CosimTest() = default;
 
 void CosimTest::SetUp() {
-  if (const char* trace = std::getenv("OHCI_TRACE"); trace && *trace && std::string(trace) != "0") {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::filesystem::create_directories(OHCI_TRACE_DIR);
-    world_.open_trace(std::string(OHCI_TRACE_DIR) + "/" + info->test_suite_name() + "." +
-                      info->name() + ".fst");
-  }
+  open_requested_trace(world_);
   world_.reset();
 }
 

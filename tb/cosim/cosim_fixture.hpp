@@ -29,6 +29,9 @@ void fill_payload(fw::DmaBuffer& buffer, std::size_t offset, unsigned packet, st
 // The payload `fill_payload` wrote.
 std::vector<std::uint8_t> expected_payload(unsigned packet, std::size_t length);
 
+// With OHCI_TRACE set (not "0"), opens build/traces/<suite>.<test>.fst for the running test.
+void open_requested_trace(sim::World& world);
+
 // Room for the largest IT block (Z = 8); block slot k of a program starts at k * kBlockBytes.
 inline constexpr std::uint32_t kBlockBytes = 8 * 16;
 

@@ -354,16 +354,7 @@ TEST_F(CycleSync, FollowerTalkerSendsInTheCyclesTheMasterOpened) {
   options.channel = header.channel;
   listener.start(options);
   talker.start(kPackets);
-  bool ok = true;
-  const std::uint64_t limit = world_.cycle() + (kPackets + 6) * kClkPerCycle;
-  while (ok && listener.received() < kPackets && world_.cycle() < limit) {
-    world_.run(kClkPerCycle / 2);
-    talker.service();
-    listener.service([&](const ReceivedPacket& received) {
-      ok = expect_stored(received, talker, received.sequence);
-      return ok;
-    });
-  }
+  EXPECT_TRUE(stream_checked(*this, talker, listener, kPackets, kPackets + 6));
   ASSERT_EQ(talker.sent(), kPackets);
   EXPECT_EQ(listener.received(), kPackets);
 

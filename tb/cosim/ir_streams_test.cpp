@@ -16,17 +16,6 @@ using regs::DescInterrupt;
 using regs::EventCode;
 using regs::Speed;
 
-// Runs the world half a cycle at a time, servicing talkers and listeners, until `done` or
-// `max_cycles` 125-us cycles have passed.
-template <class Service, class Done>
-void stream(BusTest& bus, std::uint64_t max_cycles, Service service, Done done) {
-  const std::uint64_t limit = bus.world().cycle() + max_cycles * 6144;
-  while (!done() && bus.world().cycle() < limit) {
-    bus.world().run(6144 / 2);
-    service();
-  }
-}
-
 // The talker packet whose time stamp is `time_stamp` (one packet a cycle), or -1.
 int packet_sent_in(const Talker& talker, std::uint32_t time_stamp) {
   for (unsigned n = 0; n < talker.sent(); ++n)
@@ -109,7 +98,7 @@ TEST_F(IrBufferModes, BufferFillPacksPacketsAcrossDescriptorsWithHeaderAndTraile
   ASSERT_EQ(context.value().start(chain.first(), options), fw::Status::Success);
   context.value().enable_interrupt();
   talker.start(kPackets);
-  stream(
+  run_streaming(
       *this, kPackets + 20, [&] { talker.service(); },
       [&] { return chain.filled() >= stream_bytes; });
 
@@ -174,7 +163,7 @@ TEST_F(IrBufferModes, BufferFillWithoutIsochHeaderStoresOnlyThePaddedPayloads) {
   options.channel = header.channel;
   ASSERT_EQ(context.value().start(chain.first(), options), fw::Status::Success);
   talker.start(kPackets);
-  stream(
+  run_streaming(
       *this, kPackets + 20, [&] { talker.service(); },
       [&] { return chain.filled() >= stream_bytes; });
   ASSERT_EQ(chain.filled(), stream_bytes);
@@ -217,7 +206,7 @@ TEST_F(IrBufferModes, PacketPerBufferWithoutIsochHeaderStoresOnlyThePayload) {
   ASSERT_EQ(context.value().start(blocks[0], options), fw::Status::Success);
   talker.start(kPackets);
   unsigned received = 0;
-  stream(
+  run_streaming(
       *this, kPackets + 20,
       [&] {
         talker.service();
@@ -269,7 +258,7 @@ TEST_F(IrRunOut, DroppedPacketsAreCountedAndReceptionResumesWithTheNextWholePack
     return expect_stored(received, talker, static_cast<unsigned>(n));
   };
   // The listener's 16 blocks fill and it goes idle with run = 1, active = 0.
-  stream(
+  run_streaming(
       *this, 40,
       [&] {
         talker.service();
@@ -286,7 +275,7 @@ TEST_F(IrRunOut, DroppedPacketsAreCountedAndReceptionResumesWithTheNextWholePack
   EXPECT_EQ(listener.received(), Listener::kSlots);
   // Re-arm: patch the end, then wake; reception resumes with the next packet.
   listener.append_consumed();
-  stream(
+  run_streaming(
       *this, kPackets + 20,
       [&] {
         talker.service();
@@ -379,7 +368,7 @@ TEST_F(IrCorruption, CorruptPacketsAreFlaggedOrDroppedAndNeverDeliveredAsGood) {
         << "packet " << n;
     return !HasFailure();
   };
-  stream(
+  run_streaming(
       *this, kPackets + 20,
       [&] {
         talker.service();
@@ -437,7 +426,7 @@ TEST_F(ThreeNodes, TwoTalkersInTheSameCyclesReachTwoContextsOfOneListener) {
   talker_b.start(kPackets, start);
 
   bool ok = true;
-  stream(
+  run_streaming(
       *this, kPackets + 30,
       [&] {
         talker_a.service();

@@ -105,7 +105,8 @@ unsigned Listener::service(const std::function<bool(const ReceivedPacket&)>& che
     if (!completion.ok() || !completion.value().done()) break;
     const std::size_t base = slot_offset(slot);
     const std::size_t stored = completion.value().stored_bytes;
-    ReceivedPacket packet{received_, completion.value(), data_.bytes().subspan(base, stored), true};
+    ReceivedPacket packet{received_, completion.value(), data_.bytes().subspan(base, stored), true,
+                          payload_bytes_};
     const auto bytes = data_.bytes();
     for (std::size_t i = base + stored; i < base + slot_stride_; ++i)
       packet.guards_intact = packet.guards_intact && bytes[i] == kGuard;
@@ -138,7 +139,8 @@ bool expect_stored(const ReceivedPacket& received, const Talker& talker, unsigne
   EXPECT_EQ(completion.descriptor, length ? 1u : 0u) << "packet " << n;
   EXPECT_EQ(completion.status.event(), regs::EventCode::kAckComplete) << "packet " << n;
   EXPECT_EQ(completion.status.speed(), talker.header().speed) << "packet " << n;
-  EXPECT_EQ(completion.status.res_count, length ? kMaxS400Payload - padded : 0u) << "packet " << n;
+  EXPECT_EQ(completion.status.res_count, length ? received.payload_bytes - padded : 0u)
+      << "packet " << n;
   EXPECT_EQ(completion.stored_bytes, 8 + padded) << "packet " << n;
   auto packet = fw::parse_packet_per_buffer(received.stream);
   EXPECT_TRUE(packet.ok()) << "packet " << n << ": " << fw::to_string(packet.status());
@@ -159,6 +161,33 @@ bool expect_stored(const ReceivedPacket& received, const Talker& talker, unsigne
   EXPECT_TRUE(intact) << "packet " << n << " (" << length << " bytes) not byte-exact";
   EXPECT_TRUE(received.guards_intact) << "packet " << n << ": written beyond its stream";
   return !::testing::Test::HasFailure();
+}
+
+bool run_streaming(BusTest& bus, std::uint64_t max_cycles, const std::function<void()>& service,
+                   const std::function<bool()>& done) {
+  constexpr std::uint64_t kClkPerCycle = 6144;
+  const std::uint64_t limit = bus.world().cycle() + max_cycles * kClkPerCycle;
+  while (!done() && bus.world().cycle() < limit) {
+    bus.world().run(kClkPerCycle / 2);
+    service();
+  }
+  return done();
+}
+
+bool stream_checked(BusTest& bus, Talker& talker, Listener& listener, unsigned packets,
+                    std::uint64_t max_cycles) {
+  bool intact = true;
+  run_streaming(
+      bus, max_cycles,
+      [&] {
+        talker.service();
+        listener.service([&](const ReceivedPacket& received) {
+          intact = expect_stored(received, talker, received.sequence);
+          return intact;
+        });
+      },
+      [&] { return !intact || listener.received() >= packets; });
+  return intact && listener.received() >= packets;
 }
 
 }  // namespace ohci::tb

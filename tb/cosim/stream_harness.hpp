@@ -74,6 +74,7 @@ struct ReceivedPacket {
   fw::IrPacketCompletion completion;
   std::span<const std::byte> stream;  // completion.stored_bytes of the slot's buffer
   bool guards_intact = true;          // nothing written between the stream's end and the next slot
+  std::uint32_t payload_bytes = 0;    // the slot's payload buffer (its INPUT_LAST's reqCount)
 };
 
 // A listener: IR context `context` of node `node` runs a circular packet-per-buffer program of
@@ -121,10 +122,21 @@ class Listener {
 };
 
 // Checks that `received` is packet n of `talker`, stored packet-per-buffer with isochHeader in a
-// Listener slot with 4096 bytes of payload buffer: status in the descriptor the stream ended in
+// Listener slot big enough for it: status in the descriptor the stream ended in
 // (ack_complete, the talker's speed, resCount), trailer (xferStatus, timeStamp = the cycle the
 // talker sent it in), header quadlet, payload byte for byte, zero padding, and nothing written
 // beyond the stream. Returns whether all of that held.
 bool expect_stored(const ReceivedPacket& received, const Talker& talker, unsigned n);
+
+// Runs the world half a cycle at a time, calling `service` after each half, until `done` returns
+// true or `max_cycles` 125-us cycles have passed. Returns whether `done` held.
+bool run_streaming(BusTest& bus, std::uint64_t max_cycles, const std::function<void()>& service,
+                   const std::function<bool()>& done);
+
+// Streams `packets` packets of `talker` into `listener`, each checked with expect_stored against
+// the talker's packet of the same number, for at most `max_cycles` cycles; stops at the first
+// packet that is not intact. Returns whether all of them arrived intact.
+bool stream_checked(BusTest& bus, Talker& talker, Listener& listener, unsigned packets,
+                    std::uint64_t max_cycles);
 
 }  // namespace ohci::tb
