@@ -331,6 +331,13 @@ module ohci_ir_dma #(
     run_reg[e_ctx_reg], 2'b00, wake_reg[e_ctx_reg], 1'b0, 1'b1, 2'b00, 1'b0, speed_reg, evt_reg
   };
   wire [31:0] trailer = {xfer_status, cycle_reg};
+  // A buffer-fill descriptor left full mid-packet: its packet is cut there when no descriptor
+  // follows.
+  wire [4:0] full_evt = e_branch_reg[3:0] == 4'd0 ? OHCI_EVT_LONG_PACKET : evt_reg;
+  wire [15:0] full_xfer_status = {xfer_status[15:5], full_evt};
+  // In E_SEG: the stream is stored; the next burst is a status quadlet.
+  wire seg_done = pos_reg == stream_len_reg;
+  wire seg_status = seg_done ? e_bf_reg || d_status_reg[k_reg] : space == 14'd0 && e_bf_reg;
 
   // The stream quadlet at pos_reg.
   // A packet cut short (ack_data_error, evt_overrun) has fewer quadlets in the ring than its
@@ -576,50 +583,22 @@ module ohci_ir_dma #(
         end
 
         E_SEG: begin
-          wr_kind_reg <= WR_STREAM;
-          if (pos_reg == stream_len_reg) begin
-            // the stream is stored: status to the descriptor it ended in
-            if (e_bf_reg || d_status_reg[k_reg]) begin
-              awaddr_reg <= k_desc_addr + 32'd12;
-              awlen_reg <= 8'd0;
-              awvalid_reg <= 1'b1;
-              burst_reg <= 5'd1;
-              load_left_reg <= 5'd1;
-              imm_reg <= {xfer_status, res_reg};
-              wr_kind_reg <= WR_STATUS;
-              aw_done_reg <= 1'b0;
-              w_done_reg <= 1'b0;
-              e_state_reg <= E_W;
-            end else begin
-              e_state_reg <= E_FINISH;
-            end
-          end else if (space == 14'd0) begin
-            if (!e_bf_reg) begin
-              k_reg <= k_reg + 3'd1;  // the stream fits the block: a next descriptor exists
-              res_reg <= d_req_reg[k_reg+3'd1];
-            end else begin
-              // buffer-fill: this descriptor is full mid-packet; status, then the next one
-              if (e_branch_reg[3:0] == 4'd0) evt_reg <= OHCI_EVT_LONG_PACKET;
-              awaddr_reg <= k_desc_addr + 32'd12;
-              awlen_reg <= 8'd0;
-              awvalid_reg <= 1'b1;
-              burst_reg <= 5'd1;
-              load_left_reg <= 5'd1;
-              imm_reg <= {
-                run_reg[e_ctx_reg], 2'b00, wake_reg[e_ctx_reg], 1'b0, 1'b1, 2'b00, 1'b0, speed_reg,
-                e_branch_reg[3:0] == 4'd0 ? OHCI_EVT_LONG_PACKET : evt_reg, 16'd0
-              };
-              wr_kind_reg <= WR_STATUS_NEXT;
-              aw_done_reg <= 1'b0;
-              w_done_reg <= 1'b0;
-              e_state_reg <= E_W;
-            end
+          if (seg_done && !seg_status) begin
+            e_state_reg <= E_FINISH;  // stored; this descriptor takes no status (s=0)
+          end else if (!seg_done && space == 14'd0 && !e_bf_reg) begin
+            k_reg <= k_reg + 3'd1;  // the stream fits the block: a next descriptor exists
+            res_reg <= d_req_reg[k_reg+3'd1];
           end else begin
-            awaddr_reg <= k_addr;
-            awlen_reg <= {3'd0, write_beats - 5'd1};
+            // A write burst: the next piece of the stream, or a status quadlet (the stream's
+            // end, or a buffer-fill descriptor full mid-packet).
+            awaddr_reg <= seg_status ? k_desc_addr + 32'd12 : k_addr;
+            awlen_reg <= seg_status ? 8'd0 : {3'd0, write_beats - 5'd1};
             awvalid_reg <= 1'b1;
-            burst_reg <= write_beats;
-            load_left_reg <= write_beats;
+            burst_reg <= seg_status ? 5'd1 : write_beats;
+            load_left_reg <= seg_status ? 5'd1 : write_beats;
+            imm_reg <= seg_done ? {xfer_status, res_reg} : {full_xfer_status, 16'd0};
+            if (seg_status && !seg_done) evt_reg <= full_evt;
+            wr_kind_reg <= !seg_status ? WR_STREAM : seg_done ? WR_STATUS : WR_STATUS_NEXT;
             aw_done_reg <= 1'b0;
             w_done_reg <= 1'b0;
             e_state_reg <= E_W;
