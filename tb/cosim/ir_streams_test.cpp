@@ -146,6 +146,52 @@ TEST_F(IrBufferModes, BufferFillPacksPacketsAcrossDescriptorsWithHeaderAndTraile
                           [](std::byte b) { return b == kGuard; }));
 }
 
+TEST_F(IrBufferModes, BufferFillRunningOutMidPacketCutsItWithEvtLongPacketAndIdles) {
+  // Two 1000-byte descriptors; 600-byte packets take 608 bytes each with header and trailer:
+  // packet 0 at 0, packet 1 at 608 (straddling into descriptor 1 at 1000), packet 2 at 1216,
+  // packet 3 at 1824 is cut at 2000, the end of the last descriptor (decision 22).
+  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 1, .channel = 14, .sy = 0};
+  bring_up_all();
+  Talker talker(*this, 0, 0, header, [](unsigned) { return 600u; });
+  BufferFillChain chain(*this, 1, 2, 1000);
+  auto context = fw::IrContext::open(station(1).hal, 0);
+  ASSERT_TRUE(context.ok());
+  fw::IrStartOptions options;
+  options.buffer_fill = true;
+  options.channel = header.channel;
+  ASSERT_EQ(context.value().start(chain.first(), options), fw::Status::Success);
+  talker.start(6);
+  run_streaming(
+      *this, 12, [&] { talker.service(); }, [&] { return talker.sent() == 6; });
+  world_.run(kClkPerCycle);
+
+  EXPECT_TRUE(chain.level(0).full());
+  EXPECT_EQ(chain.level(0).status.event(), EventCode::kAckComplete);
+  EXPECT_TRUE(chain.level(1).full());
+  EXPECT_EQ(chain.level(1).status.event(), EventCode::kEvtLongPacket) << "packet 3 was cut";
+  const fw::IrContextStatus status = context.value().status();
+  EXPECT_TRUE(status.idle()) << "no descriptor left: idle, not dead";
+  EXPECT_EQ(status.event, EventCode::kEvtLongPacket);
+  // Packets 0-2 are whole; packet 3's header and first 172 payload bytes fill the rest.
+  fw::BufferFillParser parser(chain.stream().first(3 * 608));
+  for (unsigned n = 0; n < 3; ++n) {
+    auto packet = parser.next();
+    ASSERT_TRUE(packet.ok()) << "packet " << n;
+    EXPECT_EQ(packet.value().trailer.time_stamp, talker.time_stamp(n));
+    const auto expected = expected_payload(talker.number(n), 600);
+    EXPECT_TRUE(std::equal(expected.begin(), expected.end(),
+                           reinterpret_cast<const std::uint8_t*>(packet.value().payload.data())));
+  }
+  const auto cut = expected_payload(talker.number(3), 2000 - 1824 - 4);
+  EXPECT_TRUE(
+      std::equal(cut.begin(), cut.end(),
+                 reinterpret_cast<const std::uint8_t*>(chain.data().bytes().data() + 1828)));
+  // Packets 4 and 5 arrived for an idle context: dropped and counted, nothing written.
+  EXPECT_EQ(context.value().dropped_packets(), 2u);
+  EXPECT_TRUE(std::all_of(chain.data().bytes().begin() + 2000, chain.data().bytes().end(),
+                          [](std::byte b) { return b == kGuard; }));
+}
+
 TEST_F(IrBufferModes, BufferFillWithoutIsochHeaderStoresOnlyThePaddedPayloads) {
   constexpr unsigned kPackets = 40;
   const fw::IsoHeader header{.speed = Speed::kS200, .tag = 0, .channel = 3, .sy = 0};
