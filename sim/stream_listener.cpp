@@ -19,10 +19,9 @@ std::uint32_t round4(std::uint32_t bytes) {
 
 }  // namespace
 
-StreamListener::StreamListener(StreamNode& node, World& world, const StreamPattern& pattern,
-                               unsigned channel, ListenMode mode, unsigned packets_per_buffer)
+StreamListener::StreamListener(StreamNode& node, const StreamPattern& pattern, unsigned channel,
+                               ListenMode mode, unsigned packets_per_buffer)
     : node_(node),
-      world_(world),
       pattern_(pattern),
       scoreboard_(pattern),
       channel_(channel),
@@ -112,7 +111,7 @@ void StreamListener::deliver(const fw::IrPacket& packet) {
       ReceivedStreamPacket{.data_length = packet.data_length,
                            .payload = packet.payload,
                            .complete = packet.event() == regs::EventCode::kAckComplete,
-                           .cycle = world_.cycle()});
+                           .cycle = node_.cycle()});
 }
 
 void StreamListener::take(unsigned position, bool complete) {
@@ -134,7 +133,7 @@ void StreamListener::take(unsigned position, bool complete) {
     auto packet = fw::parse_packet_per_buffer(slot.first(stored));
     if (!packet.ok()) {
       scoreboard_.on_received(ReceivedStreamPacket{
-          .data_length = 0, .payload = {}, .complete = false, .cycle = world_.cycle()});
+          .data_length = 0, .payload = {}, .complete = false, .cycle = node_.cycle()});
       continue;
     }
     deliver(packet.value());

@@ -14,8 +14,9 @@
 #include "ohci/dma_buffer.hpp"
 #include "ohci/isoch_descriptor.hpp"
 #include "ohci/isoch_stream.hpp"
+#include "stream_mode.hpp"
 #include "stream_node.hpp"
-#include "stream_options.hpp"
+#include "stream_pattern.hpp"
 #include "stream_scoreboard.hpp"
 
 namespace ohci::sim {
@@ -24,8 +25,8 @@ class StreamListener {
  public:
   static constexpr unsigned kBuffers = 8;
 
-  StreamListener(StreamNode& node, World& world, const StreamPattern& pattern, unsigned channel,
-                 ListenMode mode, unsigned packets_per_buffer);
+  StreamListener(StreamNode& node, const StreamPattern& pattern, unsigned channel, ListenMode mode,
+                 unsigned packets_per_buffer);
   ~StreamListener();
 
   std::string start();
@@ -52,7 +53,6 @@ class StreamListener {
   void deliver(const fw::IrPacket& packet);
 
   StreamNode& node_;
-  World& world_;
   StreamPattern pattern_;
   StreamScoreboard scoreboard_;
   unsigned channel_;

@@ -6,11 +6,10 @@
 #include <string>
 
 #include "bus.hpp"
+#include "stream_mode.hpp"
 #include "world.hpp"
 
 namespace ohci::sim {
-
-enum class ListenMode { kPacket, kBufferFill };
 
 struct StreamOptions {
   unsigned nodes = 2;

@@ -8,11 +8,13 @@
 #include <memory>
 #include <vector>
 
+#include "cosim_hal.hpp"
 #include "ieee1394_packet.hpp"
 #include "ohci/regmap.hpp"
 #include "stream_listener.hpp"
 #include "stream_node.hpp"
 #include "stream_talker.hpp"
+#include "world.hpp"
 
 namespace ohci::sim {
 namespace {
@@ -52,6 +54,17 @@ class Progress {
   std::uint64_t last_cycles_ = 0;
 };
 
+// A node of the World with its firmware: the co-simulation Hal under the stream node.
+struct SimulatedNode {
+  SimulatedNode(World& world, Node& simulated)
+      : node(simulated),
+        hal(world, simulated),
+        stream(simulated.name(), hal, [&world] { return world.cycle(); }) {}
+  Node& node;
+  CosimHal hal;
+  StreamNode stream;
+};
+
 }  // namespace
 
 StreamReport run_stream(const StreamPlan& plan) {
@@ -75,14 +88,14 @@ StreamReport run_stream(const StreamPlan& plan) {
   const unsigned per_buffer = std::min(plan.batch, kMaxPacketsPerListenBuffer);
 
   World world(plan.bus);
-  std::vector<std::unique_ptr<StreamNode>> nodes;
+  std::vector<std::unique_ptr<SimulatedNode>> nodes;
   for (unsigned i = 0; i < plan.nodes; ++i) {
     NodeConfig config;
     config.memory_size = memory_size(
         i == kTalker ? StreamTalker::memory_needed(plan.batch, plan.payload_max)
                      : StreamListener::memory_needed(plan.mode, per_buffer, plan.payload_max));
     Node& node = world.add_node("node" + std::to_string(i), config);
-    nodes.push_back(std::make_unique<StreamNode>(world, node));
+    nodes.push_back(std::make_unique<SimulatedNode>(world, node));
   }
   if (!plan.trace.empty()) world.open_trace(plan.trace, plan.trace_window.value_or(TraceWindow{}));
   world.reset();
@@ -91,8 +104,8 @@ StreamReport run_stream(const StreamPlan& plan) {
                                    regs::int_mask::kIsochRx.mask() |
                                    regs::int_mask::kUnrecoverableError.mask();
   for (unsigned i = 0; i < plan.nodes; ++i) {
-    auto up =
-        nodes[i]->controller.bring_up({.cycle_master = i == kTalker, .interrupts = interrupts});
+    auto up = nodes[i]->stream.controller.bring_up(
+        {.cycle_master = i == kTalker, .interrupts = interrupts});
     if (!up.ok()) {
       report.error =
           nodes[i]->node.name() + " bring-up: " + std::string(fw::to_string(up.status()));
@@ -103,7 +116,7 @@ StreamReport run_stream(const StreamPlan& plan) {
 
   std::vector<std::unique_ptr<StreamListener>> listeners;
   for (unsigned i = 1; i < plan.nodes; ++i) {
-    listeners.push_back(std::make_unique<StreamListener>(*nodes[i], world, pattern, plan.channel,
+    listeners.push_back(std::make_unique<StreamListener>(nodes[i]->stream, pattern, plan.channel,
                                                          plan.mode, per_buffer));
     if (std::string why = listeners.back()->start(); !why.empty()) {
       report.error = nodes[i]->node.name() + ": " + why;
@@ -121,7 +134,7 @@ StreamReport run_stream(const StreamPlan& plan) {
                                          faulted);
   });
 
-  StreamTalker talker(*nodes[kTalker], pattern, plan.channel, plan.speed_code, plan.batch,
+  StreamTalker talker(nodes[kTalker]->stream, pattern, plan.channel, plan.speed_code, plan.batch,
                       plan.packets);
   if (std::string why = talker.start(); !why.empty()) {
     report.error = "node0: " + why;
@@ -143,7 +156,7 @@ StreamReport run_stream(const StreamPlan& plan) {
 
   report.sim_cycles = world.cycle();
   report.wall_seconds = wall();
-  report.it_interrupts = nodes[kTalker]->dispatcher.isr_count();
+  report.it_interrupts = nodes[kTalker]->stream.dispatcher.isr_count();
   report.it_callbacks = talker.callbacks();
   report.underruns = talker.run_outs();
   report.crc_errors = world.bus().stats().header_crc_faults + world.bus().stats().data_crc_faults;
@@ -167,7 +180,7 @@ StreamReport run_stream(const StreamPlan& plan) {
     entry.faulted_received = board.faulted_received();
     entry.faulted_lost = board.faulted_lost();
     entry.overruns = listener.overruns() + listener.missed();
-    entry.ir_interrupts = nodes[k + 1]->dispatcher.isr_count();
+    entry.ir_interrupts = nodes[k + 1]->stream.dispatcher.isr_count();
     entry.ir_callbacks = listener.callbacks();
     entry.first_mismatch = board.first_mismatch();
     if (report.error.empty() && !listener.error().empty())
