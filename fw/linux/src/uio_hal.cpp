@@ -171,9 +171,12 @@ std::uint32_t* UioHal::register_at(std::uint32_t offset) const {
     throw std::invalid_argument("register offset " + hex(offset) + " of " + register_name_ +
                                 " is not a multiple of 4");
   }
-  if (offset > register_bytes_ - 4) {
+  // Checked against the OHCI window, not the (page-sized) map: the core decodes 11 address bits,
+  // so an offset past 0x7FC would alias a real register on the board rather than fail.
+  if (offset > kOhciWindowBytes - 4) {
     throw std::out_of_range("register offset " + hex(offset) + " is outside the " +
-                            hex(register_bytes_) + "-byte register window of " + register_name_);
+                            hex(kOhciWindowBytes) + "-byte OHCI register window of " +
+                            register_name_);
   }
   return reinterpret_cast<std::uint32_t*>(registers_ + offset);
 }

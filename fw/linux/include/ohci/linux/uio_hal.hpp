@@ -3,7 +3,7 @@
 //
 // - Registers: map 0 of /dev/uioN (uio_pdrv_genirq / generic-uio over the core's AXI4-Lite
 //   window), mmap'd once; read32/write32 are single 32-bit volatile accesses, checked against
-//   the window (a bad offset throws, it never touches memory outside the mapping).
+//   the OHCI window (a bad offset throws; it never touches memory outside it).
 // - Interrupts: an interrupt thread writes a 32-bit 1 to the UIO descriptor (uio_pdrv_genirq
 //   re-enables the line it disabled in its kernel handler), then waits in poll() for the 32-bit
 //   event count to become readable, reads it and runs the attached ISR holding the interrupt
@@ -105,7 +105,7 @@ class UioHal final : public Hal {
   UioHal& operator=(const UioHal&) = delete;
 
   // Throw std::invalid_argument for an offset that is not a multiple of 4 and std::out_of_range
-  // for one past the window.
+  // for one past the OHCI window (0x7FC), whatever the size of the map.
   std::uint32_t read32(std::uint32_t offset) override;
   void write32(std::uint32_t offset, std::uint32_t value) override;
   // Zeroed memory; the alignment is of the bus address. Throws std::invalid_argument for bytes 0
