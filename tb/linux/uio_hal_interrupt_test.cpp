@@ -19,10 +19,27 @@ namespace {
 
 using Entries = std::vector<std::string>;
 
+// In every test the objects the ISR and DPCs use are declared before the Hal: its threads may
+// call into them until the Hal's destructor has joined them.
+
+// Logs the context interrupts the InterruptDispatcher routes to it.
+class LoggingOwner : public fw::ContextOwner {
+ public:
+  explicit LoggingOwner(EventLog& log) : log_(log) {}
+  void on_context_interrupt(fw::ContextKind kind, std::uint32_t index,
+                            bool unrecoverable) override {
+    log_.add(std::string(kind == fw::ContextKind::Transmit ? "IT " : "IR ") +
+             std::to_string(index) + (unrecoverable ? " dead" : ""));
+  }
+
+ private:
+  EventLog& log_;
+};
+
 TEST(UioHalInterrupts, AnEventCountRunsTheIsrOnce) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   ASSERT_EQ(devices.next_enable(), 1u);
 
@@ -39,8 +56,8 @@ TEST(UioHalInterrupts, AnEventCountRunsTheIsrOnce) {
 
 TEST(UioHalInterrupts, ACountThatAdvancedByMoreThanOneStillRunsTheIsrOnce) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   ASSERT_EQ(devices.next_enable(), 1u);
   devices.raise_interrupt(7);  // the kernel counted several interrupts while we were away
@@ -51,8 +68,8 @@ TEST(UioHalInterrupts, ACountThatAdvancedByMoreThanOneStillRunsTheIsrOnce) {
 
 TEST(UioHalInterrupts, TheEnableIsWrittenBeforeEachWait) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   for (std::uint32_t count = 1; count <= 3; ++count) {
     // Had the backend blocked for the count before enabling, this would never arrive (the test
@@ -71,8 +88,8 @@ TEST(UioHalInterrupts, TheEnableIsWrittenBeforeEachWait) {
 
 TEST(UioHalInterrupts, DpcsRunAfterTheIsrReturnsInTheOrderQueuedNeverNested) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] {
     log.add("isr enters");
     hal->schedule_dpc([&] {
@@ -93,8 +110,8 @@ TEST(UioHalInterrupts, DpcsRunAfterTheIsrReturnsInTheOrderQueuedNeverNested) {
 
 TEST(UioHalInterrupts, TheInterruptLockHoldsTheIsrOffUntilUnlock) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   ASSERT_EQ(devices.next_enable(), 1u);
 
@@ -112,8 +129,8 @@ TEST(UioHalInterrupts, TheInterruptLockHoldsTheIsrOffUntilUnlock) {
 
 TEST(UioHalInterrupts, TheInterruptLockHoldsDpcsOffUntilUnlock) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->lock_interrupt();
   hal->schedule_dpc([&] { log.add("dpc"); });
   ASSERT_TRUE(eventually([&] { return hal->interrupt_statistics().dpc_lock_waits == 1; }));
@@ -124,8 +141,8 @@ TEST(UioHalInterrupts, TheInterruptLockHoldsDpcsOffUntilUnlock) {
 
 TEST(UioHalInterrupts, InterruptLockCallsNestUntilTheLastUnlock) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   ASSERT_EQ(devices.next_enable(), 1u);
 
@@ -155,10 +172,10 @@ TEST(UioHalInterrupts, UnlockWithoutHoldingTheLockIsRejected) {
 
 TEST(UioHalInterrupts, AnInterruptDuringADpcIsServicedAfterTheDpcReturns) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
   Gate dpc_may_return;
   int isr_number = 0;  // touched only by ISRs, which the interrupt lock serialises
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] {
     ++isr_number;
     log.add("isr " + std::to_string(isr_number));
@@ -184,8 +201,8 @@ TEST(UioHalInterrupts, AnInterruptDuringADpcIsServicedAfterTheDpcReturns) {
 
 TEST(UioHalInterrupts, ADetachedIsrIsNotEntered) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   hal->attach_interrupt({});
   ASSERT_EQ(devices.next_enable(), 1u);
@@ -201,19 +218,9 @@ TEST(UioHalInterrupts, DispatcherRoutesAContextEventFromTheIsrToItsOwnerInTheDpc
   // The register image as the controller would show it: an IT context 2 interrupt pending.
   devices.set_register_image(regs::kIntEventClear, regs::int_event::kIsochTx.mask());
   devices.set_register_image(regs::kIsoXmitIntEventClear, 1u << 2);
-  auto hal = devices.make_hal();
-
-  struct Owner : fw::ContextOwner {
-    EventLog& log;
-    explicit Owner(EventLog& log_to) : log(log_to) {}
-    void on_context_interrupt(fw::ContextKind kind, std::uint32_t index,
-                              bool unrecoverable) override {
-      log.add(std::string(kind == fw::ContextKind::Transmit ? "IT " : "IR ") +
-              std::to_string(index) + (unrecoverable ? " dead" : ""));
-    }
-  };
   EventLog log;
-  Owner owner(log);
+  LoggingOwner owner(log);
+  auto hal = devices.make_hal();
   auto dispatcher = std::make_unique<fw::InterruptDispatcher>(*hal);
   {
     // Owners are shared with the DPC thread: registered under the interrupt lock.
@@ -247,8 +254,8 @@ TEST(UioHalInterrupts, ADeviceThatHangsUpStopsTheInterruptThreadNamingIt) {
 
 TEST(UioHalInterrupts, DestructionWhileWaitingForAnInterruptReturns) {
   StandInDevices devices;
-  auto hal = devices.make_hal();
   EventLog log;
+  auto hal = devices.make_hal();
   hal->attach_interrupt([&] { log.add("isr"); });
   hal->schedule_dpc([] {});
   ASSERT_EQ(devices.next_enable(), 1u);  // the interrupt thread is at (or in) its wait
