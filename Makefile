@@ -2,6 +2,7 @@
 #   make test   build everything and run every test (CTest)
 #   make run    the main job: ohci-sim, a two-node isochronous stream checked byte for byte
 #   make wave   a short traced run and a GTKWave save file for it (build/wave/)
+#   make diagrams  docs/timing/: WaveDrom sources from a run of the RTL, rendered to SVG
 #   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
 #   make deps   install Debian packages and the pinned Python venv only
@@ -11,7 +12,7 @@ JOBS  ?= 2
 VENV   = $(BUILD)/venv
 PY     = $(VENV)/bin/python
 
-.PHONY: all deps configure build test run wave lint sanitize regmap format clean
+.PHONY: all deps configure build test run wave diagrams lint sanitize regmap format clean
 all: build
 
 deps:
@@ -42,6 +43,11 @@ run: build
 wave: build
 	@scripts/check_wave.sh $(BUILD)/sim/ohci-sim $(BUILD)/wave
 	@echo "open it with: gtkwave $(BUILD)/wave/ohci.gtkw"
+
+diagrams: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target ohci-timing-diagrams
+	@$(BUILD)/sim/timing/ohci-timing-diagrams docs/timing >/dev/null
+	@$(PY) scripts/render_wavedrom.py docs/timing/*.json
 
 lint: deps
 	@scripts/lint.sh $(BUILD)
