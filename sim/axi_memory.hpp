@@ -33,6 +33,9 @@
 // So with the defaults a single-beat read costs AR at a, R at a + 1; a single-beat write with AW
 // and W together at w costs B at w + 1.
 //
+// Injected errors: with error_rate above 0, each burst draws at its AR or AW handshake whether it
+// fails; a failing burst answers every beat SLVERR with kErrorData (reads) or writes nothing and
+// answers B SLVERR (writes). injected_errors() counts such bursts; their records say so.
 // Responses: a beat whose 4 bytes touch an error range of its direction gets that range's resp
 // (SLVERR or DECERR) and is not performed (writes) or returns kErrorData (reads); otherwise a beat
 // outside the HostMemory gets DECERR. A write burst's B carries the first error among its beats.
@@ -69,6 +72,7 @@ struct AxiMemoryConfig {
   double r_gap_probability = 0.0;       // chance that a due R beat waits a cycle
   unsigned max_outstanding_reads = 8;   // AR accepted, last R beat not yet taken
   unsigned max_outstanding_writes = 8;  // AW accepted, B not yet taken
+  double error_rate = 0.0;              // chance that a burst is answered SLVERR (see below)
   std::uint64_t seed = 1;               // of the std::mt19937_64 behind every random choice
 };
 
@@ -90,6 +94,7 @@ struct AxiBurstRecord {
   unsigned beats = 0;         // ARLEN/AWLEN + 1
   bool write = false;
   AxiResp resp = AxiResp::Okay;     // the first non-OKAY beat's resp, else OKAY
+  bool injected_error = false;      // failed by AxiMemoryConfig::error_rate
   std::vector<std::uint32_t> data;  // every beat's data, as returned (read) or presented (write)
 };
 using AxiWriteRecord = AxiBurstRecord;
@@ -109,7 +114,8 @@ class AxiMemorySlave {
         !probability_ok(config.ar_stall_probability) ||
         !probability_ok(config.aw_stall_probability) ||
         !probability_ok(config.w_stall_probability) || !probability_ok(config.r_gap_probability) ||
-        config.max_outstanding_reads == 0 || config.max_outstanding_writes == 0)
+        !probability_ok(config.error_rate) || config.max_outstanding_reads == 0 ||
+        config.max_outstanding_writes == 0)
       throw std::invalid_argument(
           "AxiMemoryConfig: latency min > max, a probability outside "
           "[0, 1], or no outstanding transactions allowed");
@@ -136,8 +142,11 @@ class AxiMemorySlave {
   const std::vector<std::string>& violations() const { return violations_; }
   std::uint64_t read_bursts() const { return read_bursts_; }    // completed (last beat taken)
   std::uint64_t write_bursts() const { return write_bursts_; }  // completed (memory written)
-  std::uint64_t read_beats() const { return read_beats_; }      // R handshakes
-  std::uint64_t write_beats() const { return write_beats_; }    // W handshakes
+  // Bursts failed by error_rate, and the address-handshake cycle of the first.
+  std::uint64_t injected_errors() const { return injected_errors_; }
+  std::uint64_t first_injected_error_cycle() const { return first_injected_cycle_; }
+  std::uint64_t read_beats() const { return read_beats_; }    // R handshakes
+  std::uint64_t write_beats() const { return write_beats_; }  // W handshakes
   // Nothing accepted and unanswered.
   bool idle() const {
     return reads_.empty() && writes_.empty() && w_beats_.empty() && responses_.empty();
@@ -166,7 +175,7 @@ class AxiMemorySlave {
         !chance(config_.r_gap_probability)) {
       const ReadBurst& burst = reads_.front();
       const std::uint32_t address = beat_address(burst.address, burst.next_beat);
-      r_beat_.resp = response_for(address, false);
+      r_beat_.resp = burst.record.injected_error ? AxiResp::SlvErr : response_for(address, false);
       r_beat_.data = r_beat_.resp == AxiResp::Okay ? memory_.read32(address) : kErrorData;
       r_beat_.last = burst.next_beat + 1 == burst.beats;
       r_on_bus_ = true;
@@ -193,6 +202,7 @@ class AxiMemorySlave {
       record.address = core.m_axi_awaddr;
       record.beats = core.m_axi_awlen + 1u;
       record.write = true;
+      record.injected_error = inject_error(cycle);
       writes_.push_back(std::move(record));
     }
     if (core.m_axi_wvalid && core.m_axi_wready) {
@@ -248,6 +258,12 @@ class AxiMemorySlave {
     return static_cast<double>(random_() >> 11) * 0x1.0p-53 < probability;
   }
 
+  bool inject_error(std::uint64_t cycle) {
+    if (!chance(config_.error_rate)) return false;
+    if (injected_errors_++ == 0) first_injected_cycle_ = cycle;
+    return true;
+  }
+
   AxiResp response_for(std::uint32_t address, bool write) const {
     const std::uint64_t first = address, last = first + 3;
     for (const AxiErrorRange& range : errors_) {
@@ -271,6 +287,7 @@ class AxiMemorySlave {
     ReadBurst burst{core.m_axi_araddr, core.m_axi_arlen + 1u, 0, first_beat_cycle, {}};
     burst.record.address = burst.address;
     burst.record.beats = burst.beats;
+    burst.record.injected_error = inject_error(cycle);
     reads_.push_back(std::move(burst));
   }
 
@@ -296,7 +313,7 @@ class AxiMemorySlave {
       w_beats_.pop_front();
       const auto index = static_cast<unsigned>(record.data.size());
       const std::uint32_t address = beat_address(record.address, index);
-      const AxiResp resp = response_for(address, true);
+      const AxiResp resp = record.injected_error ? AxiResp::SlvErr : response_for(address, true);
       if (resp == AxiResp::Okay) {
         std::uint32_t merged = memory_.read32(address);
         for (unsigned lane = 0; lane < 4; ++lane) {
@@ -385,6 +402,8 @@ class AxiMemorySlave {
   AxiMemoryConfig config_;
   std::mt19937_64 random_;
   std::vector<AxiErrorRange> errors_;
+  std::uint64_t injected_errors_ = 0;
+  std::uint64_t first_injected_cycle_ = 0;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> stalls_;
   std::function<void(const AxiBurstRecord&)> on_burst_;
   std::function<void(const AxiBurstRecord&)> on_write_;

@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   app.add_option("--seed", options.seed, "seed of the payload lengths and the faults")
       ->capture_default_str();
   app.add_option("--fault", options.fault,
-                 "bus faults NAME=RATE[,...]: crc (data CRC), header-crc, data-crc, drop");
+                 "faults NAME=RATE[,...]: on the bus crc (data CRC), header-crc, data-crc, "
+                 "drop; axi-error (a DMA burst answered SLVERR, on every node)");
   app.add_option("--trace", options.trace, "write an FST waveform to FILE");
   app.add_option("--trace-window", options.trace_window, "trace only cycles START:END");
   app.add_option("--json", options.json, "write the report as JSON to FILE");

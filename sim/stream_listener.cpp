@@ -93,6 +93,17 @@ void StreamListener::on_buffer_done(unsigned sequence) {
   ++callbacks_;
   const unsigned position = sequence % kBuffers;
   fw::IsochDescriptor* list[1] = {&descriptors_[position]};
+  if (stream_->resource().last_error() != fw::Status::Success) {
+    // The stream stopped: its context died (a DMA error) and the driver failed the pending
+    // buffers, so what they hold is not to be trusted. (A buffer with a packet the bus
+    // corrupted also completes with an error status; its packets go to the scoreboard.)
+    if (error_.empty())
+      error_ = "listener buffer " + std::to_string(sequence) + ": context dead, stream stopped (" +
+               text(stream_->resource().last_error()) + ")";
+    failed_ = true;
+    (void)stream_->resource().detach(std::span(list, 1));
+    return;
+  }
   if (sequence != next_ && error_.empty())
     error_ = "listener buffer " + std::to_string(sequence) + " completed out of order";
   const fw::Status detached = stream_->resource().detach(std::span(list, 1));
@@ -158,8 +169,9 @@ void StreamListener::finish() {
   if (const fw::Status stop = resource.stop(); stop != fw::Status::Success && error_.empty())
     error_ = "listener stop: " + text(stop);
   missed_ = resource.missed_packets();
-  // The buffer the stream ended in, not full: its packets up to the first empty slot.
-  take(next_ % kBuffers, false);
+  // The buffer the stream ended in, not full: its packets up to the first empty slot (unless the
+  // driver failed the stream's buffers).
+  if (!failed_) take(next_ % kBuffers, false);
   auto pending = resource.pending_descriptors();
   if (!pending.empty()) (void)resource.detach(std::span(pending.data(), pending.size()));
 }

@@ -69,6 +69,7 @@ class StreamListener {
   std::uint64_t overruns_ = 0;
   std::uint64_t missed_ = 0;
   bool finished_ = false;
+  bool failed_ = false;  // the driver failed a buffer (a dead context): the stream stopped
   std::string error_;
 };
 

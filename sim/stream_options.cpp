@@ -38,8 +38,8 @@ std::optional<TraceWindow> parse_window(const std::string& text) {
   return TraceWindow{*first, *last};
 }
 
-// "crc=0.01,drop=0.001": an empty string on success, else the bad item.
-std::string parse_faults(const std::string& text, BusConfig& bus) {
+// "crc=0.01,drop=0.001,axi-error=0.0001": an empty string on success, else the bad item.
+std::string parse_faults(const std::string& text, BusConfig& bus, double& axi_error_rate) {
   std::stringstream stream(text);
   std::string item;
   while (std::getline(stream, item, ',')) {
@@ -57,8 +57,10 @@ std::string parse_faults(const std::string& text, BusConfig& bus) {
       bus.data_crc_rate = *rate;
     } else if (name == "drop") {
       bus.drop_rate = *rate;
+    } else if (name == "axi-error") {
+      axi_error_rate = *rate;
     } else {
-      return "unknown fault '" + name + "' (known: crc, header-crc, data-crc, drop)";
+      return "unknown fault '" + name + "' (known: crc, header-crc, data-crc, drop, axi-error)";
     }
   }
   return {};
@@ -116,7 +118,8 @@ PlanOrError make_plan(const StreamOptions& options) {
   }
   plan.seed = options.seed;
   plan.bus.seed = options.seed;
-  if (const std::string why = parse_faults(options.fault, plan.bus); !why.empty())
+  if (const std::string why = parse_faults(options.fault, plan.bus, plan.axi_error_rate);
+      !why.empty())
     return fail("--fault", why);
   plan.trace = options.trace;
   if (!options.trace_window.empty()) {

@@ -39,7 +39,8 @@ struct StreamPlan {
   unsigned batch = 8;
   ListenMode mode = ListenMode::kPacket;
   std::uint64_t seed = 1;
-  BusConfig bus;  // the faults and their seed
+  BusConfig bus;                // the faults and their seed
+  double axi_error_rate = 0.0;  // per DMA burst of every node's host memory (AxiMemoryConfig)
   std::string trace;
   std::optional<TraceWindow> trace_window;
   std::string json;

@@ -44,8 +44,8 @@ double StreamReport::sim_hz() const {
 }
 
 bool StreamReport::passed() const {
-  return error.empty() && packets_sent == packets_requested && mismatches() == 0 &&
-         packets_lost() == 0 && protocol_violations == 0 && !listeners.empty();
+  return error.empty() && (packets_sent == packets_requested || !fault_stop.empty()) &&
+         mismatches() == 0 && packets_lost() == 0 && protocol_violations == 0 && !listeners.empty();
 }
 
 std::string StreamReport::first_mismatch_text() const {
@@ -64,10 +64,13 @@ void print_summary(const StreamReport& r) {
   std::printf("  %-22s %12llu of %llu\n", "packets sent",
               static_cast<unsigned long long>(r.packets_sent),
               static_cast<unsigned long long>(r.packets_requested));
-  std::printf("  %-22s %12llu (crc %llu, drop %llu)\n", "packets faulted",
+  std::printf("  %-22s %12llu (crc %llu, drop %llu; AXI errors injected %llu)\n", "packets faulted",
               static_cast<unsigned long long>(r.packets_faulted),
               static_cast<unsigned long long>(r.crc_errors),
-              static_cast<unsigned long long>(r.drops));
+              static_cast<unsigned long long>(r.drops),
+              static_cast<unsigned long long>(r.axi_errors));
+  if (!r.fault_stop.empty())
+    std::printf("  %-22s %s\n", "stopped by a fault", r.fault_stop.c_str());
   std::printf("  %-22s %12llu   callbacks %llu, underruns %llu\n", "IT interrupts",
               static_cast<unsigned long long>(r.it_interrupts),
               static_cast<unsigned long long>(r.it_callbacks),
@@ -90,7 +93,11 @@ void print_summary(const StreamReport& r) {
   if (r.protocol_violations)
     std::printf("  %-22s %llu\n", "protocol violations",
                 static_cast<unsigned long long>(r.protocol_violations));
-  std::printf("  %-22s %s\n", "result", r.passed() ? "PASS: every packet byte-exact" : "FAIL");
+  std::printf("  %-22s %s\n", "result",
+              !r.passed() ? "FAIL"
+              : r.fault_stop.empty()
+                  ? "PASS: every packet byte-exact"
+                  : "PASS: every packet byte-exact until the fault stopped the run");
   std::fflush(stdout);
 }
 
@@ -106,6 +113,7 @@ bool write_json(const StreamReport& r, const std::string& path) {
   json["overruns"] = r.overruns();
   json["crc_errors"] = r.crc_errors;
   json["drops"] = r.drops;
+  json["axi_errors"] = r.axi_errors;
   json["it_interrupts"] = r.it_interrupts;
   json["it_callbacks"] = r.it_callbacks;
   json["ir_interrupts"] = r.ir_interrupts();
@@ -119,6 +127,7 @@ bool write_json(const StreamReport& r, const std::string& path) {
   json["first_mismatch"] =
       first.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(first);
   json["error"] = r.error;
+  json["fault_stop"] = r.fault_stop;
   json["config"] = {{"nodes", r.nodes},
                     {"speed", r.speed},
                     {"channel", r.channel},

@@ -37,7 +37,8 @@ struct StreamReport {
   std::uint64_t packets_faulted = 0;
   std::uint64_t crc_errors = 0;  // header and data CRC faults the bus injected
   std::uint64_t drops = 0;
-  std::uint64_t underruns = 0;  // the talker's run-outs
+  std::uint64_t axi_errors = 0;  // DMA bursts the host memories failed on purpose (--fault)
+  std::uint64_t underruns = 0;   // the talker's run-outs
   std::uint64_t it_interrupts = 0;
   std::uint64_t it_callbacks = 0;
   std::uint64_t sim_cycles = 0;
@@ -45,6 +46,9 @@ struct StreamReport {
   std::uint64_t protocol_violations = 0;  // PHY-link and AXI, every node
   std::vector<ListenerReport> listeners;
   std::string error;  // a driver or firmware failure, or empty
+  // Why the run ended before every packet was sent, when an injected AXI error killed a DMA
+  // context (the driver failed that stream's buffers, as a dead context requires), or empty.
+  std::string fault_stop;
 
   // Over every listener.
   std::uint64_t packets_received() const;
@@ -55,7 +59,8 @@ struct StreamReport {
   std::uint64_t ir_interrupts() const;
   double bus_seconds() const;
   double sim_hz() const;
-  // Every packet sent and not deliberately faulted arrived byte-exact at every listener.
+  // Every packet sent and not deliberately faulted arrived byte-exact at every listener (all
+  // packets were sent, or an injected fault stopped the run).
   bool passed() const;
   // The first mismatch of any listener, described on one line (empty if none).
   std::string first_mismatch_text() const;

@@ -64,9 +64,9 @@ void StreamScoreboard::on_received(const ReceivedStreamPacket& packet) {
   mismatch(0, packet, 0, "a packet the talker never sent");
 }
 
-void StreamScoreboard::finish() {
+void StreamScoreboard::finish(bool stopped_by_fault) {
   for (const Expected& next : expected_) {
-    ++(next.faulted ? faulted_lost_ : lost_);
+    ++(next.faulted || stopped_by_fault ? faulted_lost_ : lost_);
   }
   expected_.clear();
 }

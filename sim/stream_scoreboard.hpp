@@ -38,8 +38,10 @@ class StreamScoreboard {
   // `faulted`: the bus corrupted or dropped it.
   void on_wire(unsigned number, bool delivered, bool faulted);
   void on_received(const ReceivedStreamPacket& packet);
-  // The run is over: delivered clean packets never received are lost.
-  void finish();
+  // The run is over: delivered clean packets never received are lost. `stopped_by_fault`: the
+  // listener's context died of an injected fault (an AXI error), so the packets after the last
+  // one it received count as deliberately faulted instead.
+  void finish(bool stopped_by_fault = false);
 
   std::uint64_t received() const { return received_; }
   std::uint64_t bytes() const { return bytes_; }

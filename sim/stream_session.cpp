@@ -91,6 +91,8 @@ StreamReport run_stream(const StreamPlan& plan) {
   std::vector<std::unique_ptr<SimulatedNode>> nodes;
   for (unsigned i = 0; i < plan.nodes; ++i) {
     NodeConfig config;
+    config.dma.error_rate = plan.axi_error_rate;
+    config.dma.seed = plan.seed * 64 + i;  // its own draws per node, from --seed
     config.memory_size = memory_size(
         i == kTalker ? StreamTalker::memory_needed(plan.batch, plan.payload_max)
                      : StreamListener::memory_needed(plan.mode, per_buffer, plan.payload_max));
@@ -144,7 +146,13 @@ StreamReport run_stream(const StreamPlan& plan) {
   Progress progress(plan.quiet, plan.packets);
   const std::uint64_t first = world.cycle();
   const std::uint64_t budget = (plan.packets + 64ull) * kClkPerCycle * 2;
-  while (!talker.done() && world.cycle() - first < budget && talker.error().empty()) {
+  const auto any_listener_failed = [&] {
+    for (const auto& listener : listeners)
+      if (!listener->error().empty()) return true;
+    return false;
+  };
+  while (!talker.done() && world.cycle() - first < budget && talker.error().empty() &&
+         !any_listener_failed()) {
     world.run(kClkPerCycle * 4);
     world.bus().clear_packets();
     progress.update(static_cast<unsigned>(report.packets_sent), world.cycle(), wall());
@@ -154,6 +162,20 @@ StreamReport run_stream(const StreamPlan& plan) {
   for (auto& listener : listeners) listener->finish();
   world.close_trace();
 
+  // An injected AXI error kills the context whose burst failed; the driver then fails that
+  // stream's buffers. Such a stop is deliberate, so it is reported apart from real errors.
+  const auto injected = [&](std::size_t i) { return nodes[i]->node.dma_port().injected_errors(); };
+  for (std::size_t i = 0; i < nodes.size(); ++i) report.axi_errors += injected(i);
+  const auto stopped_by_fault = [&](std::size_t i, const std::string& why) {
+    if (why.empty() || injected(i) == 0) return false;
+    if (!report.fault_stop.empty()) report.fault_stop += "; ";
+    report.fault_stop += nodes[i]->node.name() + " (" + std::to_string(injected(i)) +
+                         " injected AXI errors, the first at cycle " +
+                         std::to_string(nodes[i]->node.dma_port().first_injected_error_cycle()) +
+                         "): " + why;
+    return true;
+  };
+
   report.sim_cycles = world.cycle();
   report.wall_seconds = wall();
   report.it_interrupts = nodes[kTalker]->stream.dispatcher.isr_count();
@@ -161,16 +183,16 @@ StreamReport run_stream(const StreamPlan& plan) {
   report.underruns = talker.run_outs();
   report.crc_errors = world.bus().stats().header_crc_faults + world.bus().stats().data_crc_faults;
   report.drops = world.bus().stats().drops;
-  if (!talker.error().empty()) report.error = "node0: " + talker.error();
-  if (report.error.empty() && !talker.done())
-    report.error = "node0: the talker did not finish within " + std::to_string(budget) + " clk";
+  if (!stopped_by_fault(kTalker, talker.error()) && !talker.error().empty())
+    report.error = "node0: " + talker.error();
   for (const auto& node : nodes)
     report.protocol_violations +=
         node->node.phy().violations().size() + node->node.dma_port().violations().size();
   for (std::size_t k = 0; k < listeners.size(); ++k) {
     StreamListener& listener = *listeners[k];
     StreamScoreboard& board = listener.scoreboard();
-    board.finish();
+    const bool listener_stopped = stopped_by_fault(k + 1, listener.error());
+    board.finish(listener_stopped);
     ListenerReport entry;
     entry.node = nodes[k + 1]->node.name();
     entry.packets_received = board.received();
@@ -183,10 +205,12 @@ StreamReport run_stream(const StreamPlan& plan) {
     entry.ir_interrupts = nodes[k + 1]->stream.dispatcher.isr_count();
     entry.ir_callbacks = listener.callbacks();
     entry.first_mismatch = board.first_mismatch();
-    if (report.error.empty() && !listener.error().empty())
+    if (report.error.empty() && !listener_stopped && !listener.error().empty())
       report.error = entry.node + ": " + listener.error();
     report.listeners.push_back(std::move(entry));
   }
+  if (report.error.empty() && report.fault_stop.empty() && !talker.done())
+    report.error = "node0: the talker did not finish within " + std::to_string(budget) + " clk";
   world.bus().set_on_packet(nullptr);
   return report;
 }

@@ -112,13 +112,14 @@ void StreamTalker::on_batch_done(unsigned batch_index) {
   const unsigned count = std::min(batch_, packets_ - first);
   std::vector<fw::IsochDescriptor*> list(count);
   for (unsigned k = 0; k < count; ++k) list[k] = &descriptors_[(first + k) % slots_];
-  const fw::Status status = stream_->resource().detach(std::span(list.data(), list.size()));
-  if (status != fw::Status::Success && error_.empty())
-    error_ = "talker detach of packets " + std::to_string(first) + "..: " + text(status);
+  // Read the statuses before detaching: a failed buffer (a dead context) stops the talker.
   for (unsigned k = 0; k < count && error_.empty(); ++k)
     if (list[k]->status != fw::Status::Success)
       error_ = "talker packet " + std::to_string(first + k) + ": " + text(list[k]->status);
-  attach_batch();
+  const fw::Status status = stream_->resource().detach(std::span(list.data(), list.size()));
+  if (status != fw::Status::Success && error_.empty())
+    error_ = "talker detach of packets " + std::to_string(first) + "..: " + text(status);
+  if (error_.empty()) attach_batch();
 }
 
 }  // namespace ohci::sim

@@ -43,9 +43,27 @@ file(READ ${WORK_DIR}/fault.json json)
 expect_json("${json}" mismatches 0)
 expect_json("${json}" packets_sent 150)
 
+# An injected AXI error kills the DMA context whose burst failed and the driver fails that
+# stream: with a rate of 1 the first burst of the run fails, so the run stops at once, by a
+# deliberate fault: exit 0, nothing mismatched or lost, the stop explained in fault_stop.
+execute_process(COMMAND ${OHCI_SIM} --packets 100 --quiet --fault axi-error=1 --json
+                        ${WORK_DIR}/axi.json RESULT_VARIABLE status OUTPUT_VARIABLE out)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "ohci-sim with axi-error=1 exited ${status}:\n${out}")
+endif()
+file(READ ${WORK_DIR}/axi.json json)
+expect_json("${json}" mismatches 0)
+expect_json("${json}" packets_lost 0)
+string(JSON axi_errors GET "${json}" axi_errors)
+string(JSON fault_stop GET "${json}" fault_stop)
+if(axi_errors LESS 1 OR fault_stop STREQUAL "")
+  message(FATAL_ERROR "ohci-sim axi-error=1: axi_errors ${axi_errors}, fault_stop '${fault_stop}'")
+endif()
+
 # Bad options: exit 2, one line naming the option, no JSON written.
 foreach(case "--payload;5000;--speed;s400|--payload" "--payload;3000;--speed;s200|--payload"
-             "--batch;0|--batch" "--fault;axle=0.1|--fault" "--speed;s800|--speed")
+             "--batch;0|--batch" "--fault;axle=0.1|--fault"
+             "--fault;axi-error=2|--fault" "--speed;s800|--speed")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_BACK parts option)
   file(REMOVE ${WORK_DIR}/bad.json)

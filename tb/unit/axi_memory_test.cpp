@@ -388,6 +388,40 @@ TEST(AxiMemorySlave, WritesIntoAnErrorRangeAreNotPerformedAndBCarriesTheError) {
   EXPECT_EQ(master.responses[1].resp, 0);
 }
 
+TEST(AxiMemorySlave, AnErrorRateOfOneFailsEveryBurstWholeAndWritesNothing) {
+  sim::HostMemory memory = patterned_memory();
+  Slave slave(memory, {.error_rate = 1.0});
+  FakeCore core;
+  FakeAxiMaster master(core);
+  master.read(0x100, 2);
+  master.write(0x300, {0x55, 0x66});
+  run(slave, core, master, 12);
+  ASSERT_EQ(master.beats.size(), 2u);
+  for (const auto& beat : master.beats) {
+    EXPECT_EQ(beat.resp, 2) << "SLVERR";
+    EXPECT_EQ(beat.data, Slave::kErrorData);
+  }
+  ASSERT_EQ(master.responses.size(), 1u);
+  EXPECT_EQ(master.responses[0].resp, 2);
+  EXPECT_EQ(memory.read32(0x300), 0xC000'0300u) << "not performed";
+  EXPECT_EQ(slave.injected_errors(), 2u);
+}
+
+TEST(AxiMemorySlave, AnErrorRateOfZeroDrawsNothingAndFailsNothing) {
+  sim::HostMemory memory = patterned_memory();
+  Slave slave(memory, {.error_rate = 0.0});
+  FakeCore core;
+  FakeAxiMaster master(core);
+  master.read(0x100, 2);
+  master.write(0x300, {0x55});
+  run(slave, core, master, 12);
+  ASSERT_EQ(master.beats.size(), 2u);
+  EXPECT_EQ(master.beats[0].resp, 0);
+  EXPECT_EQ(master.responses.at(0).resp, 0);
+  EXPECT_EQ(memory.read32(0x300), 0x55u);
+  EXPECT_EQ(slave.injected_errors(), 0u);
+}
+
 TEST(AxiMemorySlave, AccessesOutsideTheMemoryGetDecerr) {
   sim::HostMemory memory(0x1000, 0x1000);  // [0x1000, 0x2000)
   Slave slave(memory);
