@@ -16,7 +16,7 @@ enum class EventKind {
   DpcEntered,  // a deferred procedure call an ISR queued was called
   DpcReturned,
   PacketOnWire,     // a packet's first data chunk was on the PHY-link pins
-  DmaWrite,         // the controller wrote host memory (B handshake)
+  DmaWrite,         // the controller wrote host memory (at the last W beat of the burst)
   RegisterTimeout,  // a register access got no response
   Note,             // free text from a test or program
 };
