@@ -6,8 +6,8 @@
 // Clock: the PHY's SCLK (49.152 MHz) on a PCLK-capable pin is the only clock; the ULX3S's 25 MHz
 // oscillator is not used. Reset: button FIRE1 (btn[1], active high) through ohci_board's reset
 // synchroniser; the board also starts in reset after configuration.
-// Tri-states: CTL[0:1] and D[0:7] are driven by ohci_core's split ports with inferred
-// `oe ? o : 'bz` buffers (Yosys maps them to the ECP5's bidirectional I/O cells); MISO is
+// Tri-states: CTL[0:1] and D[0:7] are driven by ohci_core's split ports through the ECP5's
+// bidirectional I/O cells (BB, instantiated: T high releases the pin), MISO through an OBZ,
 // released while CS# is high so other SPI devices can share the bus.
 // Vectors are numbered as the PHY's pins: phy_ctl[0] is CTL0, phy_d[0] is D0 (the first bit on
 // the wire); ohci_core's vectors are [7:0] with bit 7 = D0, so the [0:7] port takes them bit for
@@ -43,6 +43,8 @@ module ulx3s_top #(
   wire spi_miso_oe;
   wire irq_o;
   wire heartbeat;
+  wire [1:0] phy_ctl_in;
+  wire [7:0] phy_d_in;
 
   ohci_board #(
       .N_IT(N_IT),
@@ -58,10 +60,10 @@ module ulx3s_top #(
       .spi_miso_oe(spi_miso_oe),
       .irq_o(irq_o),
       .heartbeat_o(heartbeat),
-      .phy_ctl_i(phy_ctl),
+      .phy_ctl_i(phy_ctl_in),
       .phy_ctl_o(phy_ctl_o),
       .phy_ctl_oe(phy_ctl_oe),
-      .phy_d_i(phy_d),
+      .phy_d_i(phy_d_in),
       .phy_d_o(phy_d_o),
       .phy_d_oe(phy_d_oe),
       .phy_lreq(phy_lreq),
@@ -69,9 +71,31 @@ module ulx3s_top #(
       .phy_linkon(phy_linkon)
   );
 
-  assign phy_ctl = phy_ctl_oe ? phy_ctl_o : 2'bzz;
-  assign phy_d = phy_d_oe ? phy_d_o : 8'hzz;
-  assign spi_miso = spi_miso_oe ? spi_miso_o : 1'bz;
+  // Pin k (CTLk, Dk) is ohci_core's bit 1-k (CTL) or 7-k (D): see the vector note above.
+  genvar line;
+  generate
+    for (line = 0; line < 2; line = line + 1) begin : g_ctl_pin
+      BB ctl_buffer (
+          .I(phy_ctl_o[1-line]),
+          .T(!phy_ctl_oe),
+          .O(phy_ctl_in[1-line]),
+          .B(phy_ctl[line])
+      );
+    end
+    for (line = 0; line < 8; line = line + 1) begin : g_d_pin
+      BB d_buffer (
+          .I(phy_d_o[7-line]),
+          .T(!phy_d_oe),
+          .O(phy_d_in[7-line]),
+          .B(phy_d[line])
+      );
+    end
+  endgenerate
+  OBZ miso_buffer (
+      .I(spi_miso_o),
+      .T(!spi_miso_oe),
+      .O(spi_miso)
+  );
   assign irq = irq_o;
   assign led = {phy_lps, heartbeat, irq_o};
 endmodule
