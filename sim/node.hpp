@@ -13,6 +13,7 @@
 #include "axil_master.hpp"
 #include "event_log.hpp"
 #include "host_memory.hpp"
+#include "interrupt_model.hpp"
 #include "phy_model.hpp"
 
 class Vohci_core;
@@ -69,15 +70,15 @@ class Node {
   // register accesses, and an ISR may interrupt a DPC at the end of any of its register
   // accesses. While the interrupt lock is held neither an ISR nor a DPC is entered; unlocking is
   // a service point.
-  void attach_interrupt(std::function<void()> isr) { isr_ = std::move(isr); }
-  void schedule_dpc(std::function<void()> dpc);
-  void lock_interrupt() { ++lock_depth_; }
+  void attach_interrupt(std::function<void()> isr) { interrupts_.attach(std::move(isr)); }
+  void schedule_dpc(std::function<void()> dpc) { interrupts_.schedule_dpc(std::move(dpc)); }
+  void lock_interrupt() { interrupts_.lock(); }
   // Takes an interrupt or DPC that became due while locked (at the current edge).
   void unlock_interrupt();
-  bool in_interrupt() const { return in_isr_; }
-  bool in_dpc() const { return in_dpc_; }
-  bool interrupt_locked() const { return lock_depth_ > 0; }
-  std::size_t queued_dpcs() const { return dpcs_.size(); }
+  bool in_interrupt() const { return interrupts_.in_isr(); }
+  bool in_dpc() const { return interrupts_.in_dpc(); }
+  bool interrupt_locked() const { return interrupts_.locked(); }
+  std::size_t queued_dpcs() const { return interrupts_.queued_dpcs(); }
   void set_cpu_access(bool under_way) { cpu_access_ = under_way; }
   // Called by the World after every rising edge `cycle_after_edge - 1`, and by the firmware
   // backend when an access completes. Calls for an edge older than one already serviced (after
@@ -94,23 +95,9 @@ class Node {
   std::unique_ptr<AxiMemorySlave<Vohci_core>> dma_port_;
   std::unique_ptr<AxilMaster<Vohci_core>> register_bus_;
   std::unique_ptr<PhyModel<Vohci_core>> phy_;
-  std::function<void()> isr_;
-  bool irq_high_ = false;
-  std::uint64_t irq_raised_edge_ = 0;  // the edge irq rose, or an ISR returned with it still high
   std::uint64_t last_serviced_edge_ = 0;
-  bool in_isr_ = false;
   bool cpu_access_ = false;
-  struct QueuedDpc {
-    std::function<void()> dpc;
-    std::uint64_t due_edge = 0;  // the first edge it may be entered at
-  };
-  std::deque<QueuedDpc> dpcs_;
-  bool in_dpc_ = false;
-  unsigned lock_depth_ = 0;
-
-  static constexpr std::uint64_t kDueAfterIsr = UINT64_MAX;  // queued by an ISR still running
-  void run_isr(std::uint64_t edge);
-  void run_dpcs();
+  InterruptModel interrupts_;  // the ISR and DPC rules (interrupt_model.hpp)
 };
 
 }  // namespace ohci::sim

@@ -8,18 +8,6 @@
 namespace ohci::sc {
 namespace {
 
-// Sets a flag for the lifetime of the guard, however the scope ends.
-class FlagGuard {
- public:
-  explicit FlagGuard(bool& flag) : flag_(flag) { flag_ = true; }
-  ~FlagGuard() { flag_ = false; }
-  FlagGuard(const FlagGuard&) = delete;
-  FlagGuard& operator=(const FlagGuard&) = delete;
-
- private:
-  bool& flag_;
-};
-
 // Time from now to the falling edge that follows rising edge `edge`.
 sc_core::sc_time until_after_edge(std::uint64_t edge) {
   const std::uint64_t target_ps = 2 * (edge + 1) * kHalfPeriodPs;
@@ -38,7 +26,10 @@ ScCpu::ScCpu(const sc_core::sc_module_name& name, sc_core::sc_clock& clock, Sign
       irq_(irq),
       rst_(rst),
       memory_(memory),
-      config_(config) {
+      config_(config),
+      interrupts_(
+          {config.interrupt_latency_cycles, config.dpc_latency_cycles},
+          [this] { return last_edge(); }, [this] { return irq_.read(); }) {
   SC_THREAD(run);
   thread_ = sc_core::sc_get_current_process_handle();
   SC_METHOD(on_irq);
@@ -67,13 +58,10 @@ void ScCpu::run() {
 }
 
 void ScCpu::on_irq() {
-  const bool high = irq_.read();
-  if (high && !irq_high_) {
-    // The core's output changed after rising edge `edge` (in a delta at the edge's time).
-    irq_raised_edge_ = now_ps() / (2 * kHalfPeriodPs);
+  // The core's output changed after a rising edge, in a delta at that edge's time.
+  const std::uint64_t edge = now_ps() / (2 * kHalfPeriodPs);
+  if (interrupts_.observe_line(irq_.read(), edge) == sim::InterruptModel::LineChange::Raised)
     irq_rose_.notify();
-  }
-  irq_high_ = high;
 }
 
 std::uint32_t ScCpu::access(tlm::tlm_command command, std::uint32_t offset, std::uint32_t value) {
@@ -131,14 +119,8 @@ void ScCpu::dma_free(const fw::DmaRegion& region) {
   memory_.release(region.bus);
 }
 
-void ScCpu::schedule_dpc(std::function<void()> dpc) {
-  dpcs_.push_back(
-      QueuedDpc{std::move(dpc), in_isr_ ? kDueAfterIsr : last_edge() + config_.dpc_latency_cycles});
-}
-
 void ScCpu::unlock_interrupt() {
-  if (lock_depth_ == 0) return;
-  if (--lock_depth_ == 0) service();
+  if (interrupts_.unlock()) service();
 }
 
 bool ScCpu::idle_until(const std::function<bool()>& done, std::uint64_t max_cycles) {
@@ -148,13 +130,10 @@ bool ScCpu::idle_until(const std::function<bool()>& done, std::uint64_t max_cycl
     if (done()) return true;
     const std::uint64_t edge = last_edge();
     if (edge >= deadline) return false;
-    // Wake after the first edge something is due at: the deadline, a pending ISR, a DPC.
+    // Wake after the first edge something is due at: the deadline, a pending ISR or DPC.
     std::uint64_t wake = deadline;
-    if (irq_high_ && isr_ && !in_isr_)
-      wake =
-          std::min(wake, std::max(edge + 1, irq_raised_edge_ + config_.interrupt_latency_cycles));
-    if (!dpcs_.empty() && !in_dpc_ && dpcs_.front().due_edge != kDueAfterIsr)
-      wake = std::min(wake, std::max(edge + 1, dpcs_.front().due_edge));
+    if (const auto due = interrupts_.next_due_edge())
+      wake = std::min(wake, std::max(edge + 1, *due));
     wait(until_after_edge(wake), irq_rose_);
     if (!in_low_half()) wait(clock_.negedge_event());
   }
@@ -162,34 +141,6 @@ bool ScCpu::idle_until(const std::function<bool()>& done, std::uint64_t max_cycl
 
 void ScCpu::idle(std::uint64_t cycles) {
   idle_until([] { return false; }, cycles);
-}
-
-void ScCpu::service() {
-  if (in_isr_ || lock_depth_ > 0) return;
-  const std::uint64_t edge = last_edge();
-  if (irq_high_ && isr_ && edge >= irq_raised_edge_ + config_.interrupt_latency_cycles) run_isr();
-  if (!in_dpc_) run_dpcs();
-}
-
-void ScCpu::run_isr() {
-  {
-    FlagGuard guard(in_isr_);
-    ++isr_count_;
-    isr_();
-  }
-  const std::uint64_t returned = last_edge();
-  for (QueuedDpc& queued : dpcs_)
-    if (queued.due_edge == kDueAfterIsr) queued.due_edge = returned + config_.dpc_latency_cycles;
-  if (irq_high_) irq_raised_edge_ = returned;
-}
-
-void ScCpu::run_dpcs() {
-  while (!dpcs_.empty() && !in_isr_ && lock_depth_ == 0 && dpcs_.front().due_edge <= last_edge()) {
-    std::function<void()> dpc = std::move(dpcs_.front().dpc);
-    dpcs_.pop_front();
-    FlagGuard guard(in_dpc_);
-    dpc();
-  }
 }
 
 }  // namespace ohci::sc

@@ -22,7 +22,6 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <string>
 #include <systemc>
@@ -30,6 +29,7 @@
 
 #include "core_pins.hpp"
 #include "host_memory.hpp"
+#include "interrupt_model.hpp"
 #include "ohci/hal.hpp"
 
 namespace ohci::sc {
@@ -60,7 +60,7 @@ class ScCpu final : public sc_core::sc_module, public fw::Hal {
   bool idle_until(const std::function<bool()>& done, std::uint64_t max_cycles);
   void idle(std::uint64_t cycles);
 
-  std::uint64_t isr_count() const { return isr_count_; }
+  std::uint64_t isr_count() const { return interrupts_.isr_count(); }
   std::uint64_t register_errors() const { return register_errors_; }
 
   // fw::Hal
@@ -70,27 +70,21 @@ class ScCpu final : public sc_core::sc_module, public fw::Hal {
   void dma_free(const fw::DmaRegion& region) override;
   // The TLM memory is coherent with the controller: nothing to order.
   void write_barrier() override {}
-  void attach_interrupt(std::function<void()> isr) override { isr_ = std::move(isr); }
-  void schedule_dpc(std::function<void()> dpc) override;
-  void lock_interrupt() override { ++lock_depth_; }
+  void attach_interrupt(std::function<void()> isr) override { interrupts_.attach(std::move(isr)); }
+  void schedule_dpc(std::function<void()> dpc) override {
+    interrupts_.schedule_dpc(std::move(dpc));
+  }
+  void lock_interrupt() override { interrupts_.lock(); }
   void unlock_interrupt() override;
 
  private:
-  struct QueuedDpc {
-    std::function<void()> dpc;
-    std::uint64_t due_edge = 0;
-  };
-  static constexpr std::uint64_t kDueAfterIsr = UINT64_MAX;
-
   void run();
   void on_irq();
   // One register access; a failed one reads all ones (as a dead PCI device does).
   std::uint32_t access(tlm::tlm_command command, std::uint32_t offset, std::uint32_t value);
   // The latest rising edge whose results every process sees.
   std::uint64_t last_edge() const;
-  void service();
-  void run_isr();
-  void run_dpcs();
+  void service() { interrupts_.service(); }
 
   sc_core::sc_clock& clock_;
   Signal<bool>& irq_;
@@ -98,18 +92,11 @@ class ScCpu final : public sc_core::sc_module, public fw::Hal {
   sim::HostMemory& memory_;
   ScCpuConfig config_;
   std::function<void()> program_;
-  std::function<void()> isr_;
-  std::deque<QueuedDpc> dpcs_;
   sc_core::sc_process_handle thread_;
   sc_core::sc_event irq_rose_;
-  bool irq_high_ = false;
-  std::uint64_t irq_raised_edge_ = 0;
-  bool in_isr_ = false;
-  bool in_dpc_ = false;
-  unsigned lock_depth_ = 0;
+  sim::InterruptModel interrupts_;  // the ISR and DPC rules, as on the C++ kernel (sim/node.hpp)
   bool finished_ = false;
   std::string error_;
-  std::uint64_t isr_count_ = 0;
   std::uint64_t register_errors_ = 0;
 };
 
