@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks that ohci_core.core (FuseSoC CAPI2) lists every rtl/*.v and rtl/*.vh.
+"""Checks that ohci_core.core (FuseSoC CAPI2) lists every RTL file: rtl/*.v and rtl/*.vh, the
+boards' fpga/rtl/*.v, and each board's fpga/<board>/*.v top and .lpf/.pcf constraints.
 
 Fails naming every RTL file missing from the core's filesets, every file a fileset lists that does
 not exist, and every .vh not marked is_include_file: true (FuseSoC would hand it to the tools as a
@@ -36,9 +37,10 @@ def main():
     listed = {}
     for name, attrs in listed_files(core):
         listed[name] = attrs
-    on_disk = sorted(
-        p.relative_to(root).as_posix() for ext in ("*.v", "*.vh") for p in (root / "rtl").glob(ext)
-    )
+    patterns = ("rtl/*.v", "rtl/*.vh", "fpga/rtl/*.v", "fpga/*/*_top.v", "fpga/*/*.lpf",
+                "fpga/*/*.pcf")
+    on_disk = sorted({p.relative_to(root).as_posix() for pattern in patterns
+                      for p in root.glob(pattern)})
 
     errors = []
     for name in on_disk:
