@@ -5,12 +5,12 @@
 //   ohci_regs        AXI4-Lite register window, interrupt events and masks, irq, soft reset
 //   ohci_cycle_timer IsochronousCycleTimer and the cycleSynch / cycle64Seconds events
 //   ohci_it_dma      N_IT isochronous transmit contexts and their AXI4 DMA engine
-//   ohci_pkt_ram     each IT context's staged payload (up to 4096 bytes)
+//   ohci_pkt_ram     each IT context's staged payload (up to 4096 bytes; WORD_W)
 //   ohci_link_tx     cycle start (as cycle master), isochronous packet framing and CRCs,
 //                    PHY-link transmit (LREQ, Grant, Transmit, release)
 //   ohci_link_rx     PHY-link receive, CRC checks, cycle starts, received packets into the ring
 //   ohci_ir_dma      N_IR isochronous receive contexts and their AXI4 DMA engine
-//   ohci_pkt_ram     (a second one) the receive ring between ohci_link_rx and ohci_ir_dma
+//   ohci_pkt_ram     (a second one) the receive ring between ohci_link_rx and ohci_ir_dma (RING_W)
 //   ohci_axi_arbiter shares the AXI4 master between the IT and IR engines
 // Ports are the contract of ../shared/DESIGN.md. Every output is driven from a register or, for
 // the AXI4 master, from a mux of the two engines' registers (m_axi_rready and m_axi_bready are
@@ -19,12 +19,28 @@
 // The isochronous period of a cycle opens (iso_start) when this node, as cycle master, has sent
 // the cycle start, or, when it is not cycle master, when it has received one; the cycle timer
 // of a node that is not cycle master follows the received cycle starts.
+//
+// Parameters. N_IT and N_IR: contexts of each kind. The two RAM depths default to the full
+// S400 packet and shrink only for small FPGAs (docs/fpga.md; the iCE40-HX8K build):
+//   WORD_W  each IT context's packet RAM area is 2**WORD_W quadlets: 10 (default) holds the
+//           4096-byte S400 maximum payload; 9 limits transmitted payloads to 2048 bytes (S100
+//           and S200 keep their maxima of 1024 and 2048), 8 to 1024 bytes. A header with a larger
+//           dataLength is refused like any over-long one (evt_tcode_err, the context dies).
+//   RING_W  the receive ring holds 2**RING_W payload quadlets: 11 (default) holds two maximum
+//           S400 packets; 10 holds one. A packet with more payload than the ring has room for
+//           when it arrives keeps what fits and is reported as evt_overrun (as when the
+//           firmware falls behind).
+// The packet RAM is N_IT areas (one area when N_IT is 1), the ring one more RAM; the defaults
+// give the cycle-exact behaviour the tests check, and smaller values change no timing, only
+// which packets fit.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
 module ohci_core #(
-    parameter integer N_IT = 4,  // IT contexts, 1..32
-    parameter integer N_IR = 4   // IR contexts, 1..32
+    parameter integer N_IT   = 4,   // IT contexts, 1..32
+    parameter integer N_IR   = 4,   // IR contexts, 1..32
+    parameter integer WORD_W = 10,  // packet RAM area per IT context: 2**WORD_W quadlets, 8..10
+    parameter integer RING_W = 11   // receive ring: 2**RING_W quadlets, 8..11 (or more)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -82,9 +98,10 @@ module ohci_core #(
     input  wire        phy_linkon
 );
   localparam integer CTX_W = N_IT > 1 ? $clog2(N_IT) : 1;
-  localparam integer WORD_W = 10;  // 1024 quadlets = 4096 bytes, the S400 maximum payload
   localparam integer IR_CTX_W = N_IR > 1 ? $clog2(N_IR) : 1;
-  localparam integer RING_W = 11;  // receive ring: 2048 quadlets, two maximum S400 packets
+  // The packet RAM holds one area per context: {context, quadlet} addresses it, without the
+  // context bit when there is one context (CTX_W is 1 then, but the context number is always 0).
+  localparam integer PKT_AW = (N_IT > 1 ? CTX_W : 0) + WORD_W;
 
   wire core_rst;
   wire quiesce;
@@ -492,14 +509,14 @@ module ohci_core #(
   );
 
   ohci_pkt_ram #(
-      .ADDR_WIDTH(CTX_W + WORD_W)
+      .ADDR_WIDTH(PKT_AW)
   ) pkt_ram (
       .clk,
       .wr_en_i  (ram_wr_en),
-      .wr_addr_i(ram_wr_addr),
+      .wr_addr_i(ram_wr_addr[PKT_AW-1:0]),
       .wr_data_i(ram_wr_data),
       .rd_en_i  (ram_rd_en),
-      .rd_addr_i(ram_rd_addr),
+      .rd_addr_i(ram_rd_addr[PKT_AW-1:0]),
       .rd_data_o(ram_rd_data)
   );
 

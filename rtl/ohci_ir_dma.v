@@ -339,6 +339,18 @@ module ohci_ir_dma #(
   wire seg_done = pos_reg == stream_len_reg;
   wire seg_status = seg_done ? e_bf_reg || d_status_reg[k_reg] : space == 14'd0 && e_bf_reg;
 
+  // A quadlet count (payload quadlets or an index into them, 0..1024) as a step of a ring
+  // pointer (RING_W+1 bits with the wrap bit): zero-extended, or for a ring of fewer than 1024
+  // quadlets cut to the pointer's width, which is exact because the ring never holds more than
+  // 2**RING_W quadlets of one packet (ohci_link_rx stores no more than fit).
+  function automatic [RING_W:0] ring_count(input [10:0] count);
+    integer b;
+    begin
+      ring_count = {(RING_W + 1) {1'b0}};
+      for (b = 0; b <= RING_W && b < 11; b = b + 1) ring_count[b] = count[b];
+    end
+  endfunction
+
   // The stream quadlet at pos_reg.
   // A packet cut short (ack_data_error, evt_overrun) has fewer quadlets in the ring than its
   // data_length says; the rest of its payload is stored as zeros so that the stream keeps the
@@ -355,7 +367,7 @@ module ohci_ir_dma #(
   wire w_load = e_state_reg == E_W && w_can_load && load_left_reg != 5'd0;
   wire w_load_ring = w_load && wr_kind_reg == WR_STREAM && pos_from_ring;
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [RING_W:0] ring_pos = rd_base_reg + {{(RING_W - 10) {1'b0}}, payload_index};
+  wire [RING_W:0] ring_pos = rd_base_reg + ring_count(payload_index);
   /* verilator lint_on UNUSEDSIGNAL */
 
   // ---------------------------------------------------------------------------------------
@@ -473,7 +485,7 @@ module ohci_ir_dma #(
               e_state_reg <= E_AR_SETUP;
             end else begin
               // discarded: nobody's, filtered, or the context has no buffer (counted)
-              rd_ptr_reg <= rd_ptr_reg + {{(RING_W - 10) {1'b0}}, q_words_reg[q_head_reg]};
+              rd_ptr_reg <= rd_ptr_reg + ring_count(q_words_reg[q_head_reg]);
               if (target_found && !target_filtered && state_reg[target] == ST_IDLE)
                 dropped_reg[target] <= dropped_reg[target] + 32'd1;
             end
@@ -563,7 +575,7 @@ module ohci_ir_dma #(
           end else if (e_wait_reg && (!e_bf_reg || d_res_reg == d_req_reg[0]) &&
                        header_reg[3:0] != match_reg[e_ctx_reg][OHCI_CONTEXT_MATCH_SYNC_LSB+:4]) begin
             // waiting for sync: this packet is filtered out, the block stays
-            rd_ptr_reg <= rd_base_reg + {{(RING_W - 10) {1'b0}}, words_reg};
+            rd_ptr_reg <= rd_base_reg + ring_count(words_reg);
             state_reg[e_ctx_reg] <= e_run_next ? ST_ACTIVE : ST_STOPPED;
             e_state_reg <= E_IDLE;
           end else begin
@@ -658,7 +670,7 @@ module ohci_ir_dma #(
                 last_desc_reg[e_ctx_reg] <= k_desc_addr;
                 has_block_reg[e_ctx_reg] <= 1'b1;
                 state_reg[e_ctx_reg] <= e_run_next ? ST_IDLE : ST_STOPPED;
-                rd_ptr_reg <= rd_base_reg + {{(RING_W - 10) {1'b0}}, words_reg};
+                rd_ptr_reg <= rd_base_reg + ring_count(words_reg);
                 e_state_reg <= E_IDLE;
               end else begin
                 command_ptr_reg[e_ctx_reg] <= e_branch_reg;
@@ -680,7 +692,7 @@ module ohci_ir_dma #(
         E_FINISH: begin
           event_reg[e_ctx_reg] <= evt_reg;
           spd_reg[e_ctx_reg] <= speed_reg;
-          rd_ptr_reg <= rd_base_reg + {{(RING_W - 10) {1'b0}}, words_reg};
+          rd_ptr_reg <= rd_base_reg + ring_count(words_reg);
           if (!e_bf_reg || res_reg == 16'd0) begin
             // the block (or the buffer-fill descriptor) is complete: interrupt and branch
             if (e_int_reg) int_event_reg[e_ctx_reg] <= 1'b1;
@@ -704,7 +716,7 @@ module ohci_ir_dma #(
           state_reg[e_ctx_reg] <= ST_STOPPED;
           unrecoverable_reg <= 1'b1;
           if (phase_reg != PH_BRANCH)
-            rd_ptr_reg <= rd_base_reg + {{(RING_W - 10) {1'b0}}, words_reg};
+            rd_ptr_reg <= rd_base_reg + ring_count(words_reg);
           e_state_reg <= E_IDLE;
         end
 

@@ -35,7 +35,9 @@
 // evt_data_read; status write error -> evt_data_write; a malformed block (bad cmd/key, Z, or
 // reqCount for its kind) -> evt_unknown; a bad packet header (tcode not 0xA, spd above S400,
 // dataLength not the sum of the payload reqCounts, or above the speed's maximum payload of
-// 1024/2048/4096 bytes) -> evt_tcode_err. A burst with an error response is always drained.
+// 1024/2048/4096 bytes, or above the 4 * 2**WORD_W bytes of the context's packet RAM area when
+// WORD_W is below its default 10) -> evt_tcode_err. A burst with an error response is always
+// drained.
 //
 // Latencies (clk edges):
 //   - A job starts at the edge after the context becomes ready for it; each burst costs one
@@ -49,7 +51,7 @@
 module ohci_it_dma #(
     parameter integer N_IT   = 4,
     parameter integer CTX_W  = 2,   // bits of a context number, >= $clog2(N_IT), >= 1
-    parameter integer WORD_W = 10   // bits of a payload quadlet index: 2**WORD_W*4 >= 4096 bytes
+    parameter integer WORD_W = 10   // payload quadlet index bits: a context's area is 2**WORD_W*4 B
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -286,7 +288,13 @@ module ohci_it_dma #(
   // The packet header check, done when the descriptor phase ends.
   wire [2:0] hdr_speed = imm0_reg[18:16];
   wire [3:0] hdr_tcode = imm0_reg[7:4];
-  wire [16:0] max_payload = hdr_speed == 3'd0 ? 17'd1024 : hdr_speed == 3'd1 ? 17'd2048 : 17'd4096;
+  // The largest payload per speed: 1024/2048/4096 bytes, or less when a context's area of the
+  // packet RAM (4 * 2**WORD_W bytes) is smaller.
+  localparam [16:0] AREA_BYTES = 17'd4 << WORD_W;
+  localparam [16:0] MAX_S100 = AREA_BYTES < 17'd1024 ? AREA_BYTES : 17'd1024;
+  localparam [16:0] MAX_S200 = AREA_BYTES < 17'd2048 ? AREA_BYTES : 17'd2048;
+  localparam [16:0] MAX_S400 = AREA_BYTES < 17'd4096 ? AREA_BYTES : 17'd4096;
+  wire [16:0] max_payload = hdr_speed == 3'd0 ? MAX_S100 : hdr_speed == 3'd1 ? MAX_S200 : MAX_S400;
   wire header_bad = hdr_tcode != OHCI_TCODE_ISO_BLOCK || hdr_speed > {1'b0, SPEED_S400} ||
                     {3'd0, data_length_reg} != total_len_reg ||
                     {1'b0, data_length_reg} > max_payload;
