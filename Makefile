@@ -5,6 +5,7 @@
 #   make diagrams  docs/timing/: WaveDrom sources from a run of the RTL, rendered to SVG
 #   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
+#   make synth  FPGA flow: ULX3S and HX8K bitstreams at 49.152 MHz, Zynq estimate (build/synth/)
 #   make deps   install Debian packages and the pinned Python venv only
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -12,7 +13,7 @@ JOBS  ?= 2
 VENV   = $(BUILD)/venv
 PY     = $(VENV)/bin/python
 
-.PHONY: all deps configure build test run wave diagrams lint sanitize regmap format clean
+.PHONY: all deps configure build test run wave diagrams lint sanitize synth regmap format clean
 all: build
 
 deps:
@@ -51,6 +52,10 @@ diagrams: configure
 
 lint: deps
 	@scripts/lint.sh $(BUILD)
+
+# Per board: synthesis, place and route at 49.152 MHz, bitstream; fails if timing is not met.
+synth: deps
+	@scripts/synth.sh $(BUILD)
 
 # Regenerate rtl/ohci_regmap.vh, fw/include/ohci/regmap.hpp and docs/registers.md from regmap/ohci.rdl.
 regmap: deps
