@@ -8,7 +8,8 @@ build_dir=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(cmake g++ make ccache verilator libgtest-dev googletest libsystemc-dev
-  libcli11-dev nlohmann-json3-dev yosys iverilog gtkwave clang-format python3-venv)
+  libcli11-dev nlohmann-json3-dev yosys iverilog gtkwave clang-format python3-venv
+  nextpnr-ice40 fpga-icestorm)
 
 missing=()
 for pkg in "${packages[@]}"; do
