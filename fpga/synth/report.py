@@ -111,14 +111,13 @@ def table(args):
         ])
     head = ["board", "device", "LUTs", "FFs", "RAM", "Fmax", "time (syn+pnr+pack)", "bitstream",
             "built"]
-    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
-    if not rows:
-        widths = [len(h) for h in head]
-    line = "  ".join("{:<%d}" % w for w in widths)
-    print(line.format(*head).rstrip())
-    for r in rows:
-        print(line.format(*r).rstrip())
-    print("Fmax target: 49.152 MHz (the PHY's SCLK) on every clock.")
+    if rows:
+        widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+        line = "  ".join("{:<%d}" % w for w in widths)
+        print(line.format(*head).rstrip())
+        for r in rows:
+            print(line.format(*r).rstrip())
+        print("Fmax target: 49.152 MHz (the PHY's SCLK) on every clock.")
     if xc7:
         print(f"Zynq-7000 (synth_xilinx, ohci_core with default parameters, no place and route): "
               f"{xc7['luts']} LUTs ({xc7['lutram']} LUTRAM, {xc7['srl']} SRL), {xc7['ffs']} FFs, "
