@@ -242,14 +242,14 @@ module ohci_ir_dma #(
   wire [10:0] h_words = h_header[31:16] > 16'd4096 ? 11'd1024 : h_length_span[12:2];
 
   reg [CTX_W-1:0] mc_ctx;
-  reg target_found;
+  reg [N_IR-1:0] takes;  // running, alive, ACTIVE or IDLE, and its filter accepts the head
   reg [CTX_W-1:0] target;
   reg wake_found;
   reg [CTX_W-1:0] wake_ctx;
   reg accepts;
   always @(*) begin
     mc_ctx = {CTX_W{1'b0}};
-    target_found = 1'b0;
+    takes = {N_IR{1'b0}};
     target = {CTX_W{1'b0}};
     wake_found = 1'b0;
     wake_ctx = {CTX_W{1'b0}};
@@ -266,11 +266,9 @@ module ohci_ir_dma #(
       accepts = accepts && match_reg[c][OHCI_CONTEXT_MATCH_TAG_LSB+{30'd0, h_tag}] &&
                 !(match_reg[c][OHCI_CONTEXT_MATCH_TAG1_SYNC_FILTER] && h_tag == 2'b01 &&
                   h_sy_high != 2'b00);
-      if (run_reg[c] && !dead_reg[c] && (state_reg[c] == ST_ACTIVE || state_reg[c] == ST_IDLE) &&
-          accepts) begin
-        target_found = 1'b1;
-        target = c[CTX_W-1:0];
-      end
+      takes[c] = run_reg[c] && !dead_reg[c] &&
+                 (state_reg[c] == ST_ACTIVE || state_reg[c] == ST_IDLE) && accepts;
+      if (takes[c]) target = c[CTX_W-1:0];
       if (state_reg[c] == ST_IDLE && wake_reg[c] && has_block_reg[c] && run_reg[c]) begin
         wake_found = 1'b1;
         wake_ctx = c[CTX_W-1:0];
@@ -278,13 +276,27 @@ module ohci_ir_dma #(
     end
   end
 
-  wire target_filtered = cycle_match_enable_reg[target] ||
-                         (gate_reg[target] && gate_seq_reg[target] != pop_seq_reg);
+  // The decision is made per context in parallel and combined through the one-hot `pick` (the
+  // lowest-numbered context that takes the record, i.e. `target`), so no mux on `target` sits in
+  // the path from the queue head to the state updates (the design's critical path on the ECP5).
+  wire [N_IR-1:0] pick = takes & ~(takes - {{(N_IR - 1) {1'b0}}, 1'b1});
+  reg [N_IR-1:0] ctx_filtered;  // waiting for its cycleMatch, or gated until its sequence
+  reg [N_IR-1:0] ctx_active;
+  reg [N_IR-1:0] ctx_idle;
+  always @(*) begin
+    for (c = 0; c < N_IR; c = c + 1) begin
+      ctx_filtered[c] = cycle_match_enable_reg[c] ||
+                        (gate_reg[c] && gate_seq_reg[c] != pop_seq_reg);
+      ctx_active[c] = state_reg[c] == ST_ACTIVE;
+      ctx_idle[c] = state_reg[c] == ST_IDLE;
+    end
+  end
+  wire [N_IR-1:0] to_dma = pick & ~ctx_filtered & ctx_active;  // stored by the chosen context
+  wire [N_IR-1:0] to_drop = pick & ~ctx_filtered & ctx_idle;  // chosen, but has no buffer
   wire e_free = e_state_reg == E_IDLE && !quiesce_i;
   wire take_wake = e_free && wake_found;
   wire take_record = e_free && !wake_found && record_ready;
-  wire record_to_dma = take_record && target_found && !target_filtered &&
-                       state_reg[target] == ST_ACTIVE;
+  wire record_to_dma = take_record && |to_dma;
   wire pop = take_record;
 
   // run after this clk's software write (see ohci_it_dma).
@@ -486,8 +498,8 @@ module ohci_ir_dma #(
             end else begin
               // discarded: nobody's, filtered, or the context has no buffer (counted)
               rd_ptr_reg <= rd_ptr_reg + ring_count(q_words_reg[q_head_reg]);
-              if (target_found && !target_filtered && state_reg[target] == ST_IDLE)
-                dropped_reg[target] <= dropped_reg[target] + 32'd1;
+              for (c = 0; c < N_IR; c = c + 1)
+                if (to_drop[c]) dropped_reg[c] <= dropped_reg[c] + 32'd1;
             end
           end
         end
@@ -755,7 +767,7 @@ module ohci_ir_dma #(
               dead_reg[reg_wr_ctx_i] <= 1'b0;
               // A packet being stored finishes first; the engine then stops the context.
               if (state_reg[reg_wr_ctx_i] != ST_BUSY &&
-                  !(record_to_dma && target == reg_wr_ctx_i) &&
+                  !(record_to_dma && to_dma[reg_wr_ctx_i]) &&
                   !(take_wake && wake_ctx == reg_wr_ctx_i))
                 state_reg[reg_wr_ctx_i] <= ST_STOPPED;
             end
