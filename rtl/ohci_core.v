@@ -501,7 +501,7 @@ module ohci_core #(
       .record_words_o(record_words),
       .cycle_start_o(rx_cycle_start),
       .cycle_start_time_o(rx_cycle_time),
-      .cycle_start_age_o(rx_cycle_age),
+      .age_o(rx_cycle_age),
       .bus_reset_o(bus_reset),
       .phy_reg_valid_o(phy_reg_valid),
       .phy_reg_addr_o(phy_reg_addr),

@@ -14,10 +14,15 @@
 //
 // Following the cycle master (a node that is not cycle master, sync_i from ohci_link_rx): a
 // received cycle start's cycle_time was latched by the master's link TX_LATCH_EDGES clk edges
-// before its first bit reached the pins, and sync_age_i edges have passed since then at this
-// link. The timer loads cycle_time advanced by (sync_age_i + TX_LATCH_EDGES) / 2 offsets (with
+// before its first bit reached the pins, and `age` edges have passed since then at this link
+// when sync_i pulses (age = sync_age_i + 1 as it was just before the edge that raised sync_i;
+// ohci_link_rx). The timer loads cycle_time advanced by (age + TX_LATCH_EDGES) / 2 offsets (with
 // the carry into cycleCount and cycleSeconds) at the edge sync_i is seen, so it runs within one
-// cycleOffset tick of the master's (the master's divide-by-two phase is unknown here).
+// cycleOffset tick of the master's (the master's divide-by-two phase is unknown here). The
+// advanced value is computed from sync_time_i and sync_age_i at every edge into the sync_*_reg
+// flops (both inputs come from flops of ohci_link_rx, and sync_time_i does not change at the
+// edge that raises sync_i), so at the edge sync_i is seen only the comparison with this timer
+// and the load remain; the behaviour is the same as computing it all at that edge.
 // cycle_inconsistent_o pulses with the load when the advanced value differs from this timer in
 // cycleSeconds or cycleCount, or by more than SYNC_TOLERANCE offsets. cycle_lost_o pulses at a
 // cycle wrap of this timer when no cycle start was received since the previous wrap (once any
@@ -38,7 +43,7 @@ module ohci_cycle_timer (
     input  wire        follow_i,              // not cycle master: follow received cycle starts
     input  wire        sync_i,                // a cycle start was received
     input  wire [31:0] sync_time_i,           // its cycle_time quadlet
-    input  wire [15:0] sync_age_i,            // clk edges since its first bit reached this link
+    input  wire [15:0] sync_age_i,            // ohci_link_rx's age: edges since a transfer's first bit
     output wire        cycle_inconsistent_o,  // IntEvent.cycleInconsistent
     output wire        cycle_lost_o           // IntEvent.cycleLost (following a master)
 );
@@ -60,12 +65,17 @@ module ohci_cycle_timer (
   // latched at the Grant edge G from the value of edge G-1, first chunk sampled at G+2).
   localparam [15:0] TX_LATCH_EDGES = 16'd3;
   localparam [11:0] SYNC_TOLERANCE = 12'd2;
-  // The received cycle_time advanced by the propagation (at most 32767 offsets: one carry).
-  wire [15:0] sync_ticks = (sync_age_i > 16'hFFFF - TX_LATCH_EDGES ? 16'hFFFF :
-                            sync_age_i + TX_LATCH_EDGES) >> 1;
-  wire [16:0] sync_offset_sum = {5'd0, sync_time_i[11:0]} + {1'b0, sync_ticks};
-  wire sync_carry = sync_offset_sum >= {5'd0, OFFSETS_PER_CYCLE};
-  // Below 2 * 3072, so the reduction is exact in 12 bits (older cycle starts are not looked at).
+  // The received cycle_time advanced by the propagation, registered at every edge from the
+  // values of the edge before the pulse (see above). With A = sync_age_i there, the age at the
+  // pulse is A + 1 (saturating), so (age + TX_LATCH_EDGES) / 2 = A / 2 + 2 offsets when it is
+  // below one cycle (A < 6140); older cycle starts are not looked at, so only A[12:1] is used.
+  localparam [15:0] SYNC_MAX_AGE = 16'd2 * {4'd0, OFFSETS_PER_CYCLE} - TX_LATCH_EDGES - 16'd1;
+  // (1 + TX_LATCH_EDGES is even, so the halving of the sum splits exactly.)
+  localparam [15:0] SYNC_EXTRA = (16'd1 + TX_LATCH_EDGES) >> 1;
+  wire [12:0] sync_offset_sum = {1'b0, sync_time_i[11:0]} + {1'b0, sync_age_i[12:1]} +
+                                SYNC_EXTRA[12:0];
+  wire sync_carry = sync_offset_sum >= {1'b0, OFFSETS_PER_CYCLE};
+  // Below 2 * 3072, so the reduction is exact in 12 bits.
   wire [11:0] sync_offset = sync_carry ? sync_offset_sum[11:0] - OFFSETS_PER_CYCLE :
                                          sync_offset_sum[11:0];
   wire sync_count_wraps = sync_time_i[24:12] >= CYCLES_PER_SECOND - 13'd1;
@@ -73,12 +83,20 @@ module ohci_cycle_timer (
                            sync_count_wraps ? 13'd0 : sync_time_i[24:12] + 13'd1;
   wire [6:0] sync_seconds = sync_carry && sync_count_wraps ? sync_time_i[31:25] + 7'd1 :
                                                              sync_time_i[31:25];
-  wire [11:0] offset_gap = sync_offset > offset_reg ? sync_offset - offset_reg :
-                                                      offset_reg - sync_offset;
-  wire sync_disagrees = sync_seconds != seconds_reg || sync_count != count_reg ||
-                        offset_gap > SYNC_TOLERANCE;
-  wire sync_valid = follow_i && sync_i && sync_ticks < {4'd0, OFFSETS_PER_CYCLE} &&
-                    sync_time_i[24:12] < CYCLES_PER_SECOND && sync_time_i[11:0] < OFFSETS_PER_CYCLE;
+  wire sync_ok = sync_age_i < SYNC_MAX_AGE && sync_time_i[24:12] < CYCLES_PER_SECOND &&
+                 sync_time_i[11:0] < OFFSETS_PER_CYCLE;
+  reg [11:0] sync_offset_reg;
+  reg [12:0] sync_count_reg;
+  reg [6:0] sync_seconds_reg;
+  reg sync_ok_reg;
+  // |sync offset - offset_reg| <= SYNC_TOLERANCE as one subtraction: the difference (-4095..4095)
+  // plus the tolerance, modulo 2**13, is at most 2 * SYNC_TOLERANCE exactly when it is in range.
+  wire [12:0] offset_gap_biased = {1'b0, sync_offset_reg} - {1'b0, offset_reg} +
+                                  {1'b0, SYNC_TOLERANCE};
+  wire offset_close = offset_gap_biased <= {1'b0, SYNC_TOLERANCE} + {1'b0, SYNC_TOLERANCE};
+  wire sync_disagrees = sync_seconds_reg != seconds_reg || sync_count_reg != count_reg ||
+                        !offset_close;
+  wire sync_valid = follow_i && sync_i && sync_ok_reg;
 
   wire offset_wraps = offset_reg == OFFSETS_PER_CYCLE - 12'd1;
   wire count_wraps = count_reg == CYCLES_PER_SECOND - 13'd1;
@@ -89,6 +107,10 @@ module ohci_cycle_timer (
     cycle_64_seconds_reg <= 1'b0;
     cycle_inconsistent_reg <= 1'b0;
     cycle_lost_reg <= 1'b0;
+    sync_offset_reg <= sync_offset;
+    sync_count_reg <= sync_count;
+    sync_seconds_reg <= sync_seconds;
+    sync_ok_reg <= sync_ok;
     if (rst || !follow_i) begin
       sync_seen_reg <= 1'b0;
       sync_armed_reg <= 1'b0;
@@ -106,9 +128,9 @@ module ohci_cycle_timer (
       offset_reg <= 12'd0;
       half_phase_reg <= 1'b0;
     end else if (sync_valid && !write_i) begin
-      seconds_reg <= sync_seconds;
-      count_reg <= sync_count;
-      offset_reg <= sync_offset;
+      seconds_reg <= sync_seconds_reg;
+      count_reg <= sync_count_reg;
+      offset_reg <= sync_offset_reg;
       half_phase_reg <= 1'b0;
       cycle_inconsistent_reg <= sync_disagrees;
     end else if (write_i) begin

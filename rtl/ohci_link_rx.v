@@ -19,8 +19,13 @@
 //     than data_length says, or data_length is above 4096 (then at most 1024 quadlets are kept); evt_overrun when the ring or the record queue had no room (the
 //     quadlets that fit are kept, the record says how many).
 //   - Cycle start (tcode 8, 4 header quadlets + header CRC): with a good CRC, cycle_start_o pulses
-//     with the cycle_time quadlet and the number of clk edges from the first data-on clk to the
-//     pulse, for the cycle timer's propagation correction.
+//     with the cycle_time quadlet (cycle_start_time_o, registered at least one edge before the
+//     pulse and held through it). For the cycle timer's propagation correction age_o counts the
+//     clk edges since the current transfer's first data-on clk (saturating at 0xFFFF): the value
+//     age_o has just before the edge that raises cycle_start_o, plus one, is the number of edges
+//     from the first data-on clk to the pulse. The cycle timer registers its advanced cycle time
+//     from age_o and cycle_start_time_o at every edge, so the long arithmetic of the correction
+//     is done in the edge the cycle start is recognised, before the pulse.
 //   - Anything else is ignored.
 //
 // PHY status transfers (CTL=01 from the PHY, 2 bits per clk: S(2k) on D0 and S(2k+1) on D1 in the
@@ -61,7 +66,7 @@ module ohci_link_rx #(
     // cycle start received
     output wire              cycle_start_o,
     output wire [      31:0] cycle_start_time_o,
-    output wire [      15:0] cycle_start_age_o, // clk edges from the first data-on clk to the pulse
+    output wire [      15:0] age_o,            // clk edges since the transfer's first data-on clk
     // PHY status
     output wire              bus_reset_o,
     output wire              phy_reg_valid_o,
@@ -113,7 +118,6 @@ module ohci_link_rx #(
   reg overrun_reg;
   reg [31:0] cycle_time_reg;
   reg [15:0] age_reg;
-  reg [15:0] cycle_start_age_reg;  // age_reg as the cycle start was recognised
   reg [RING_W:0] wr_ptr_reg;  // next free quadlet (uncommitted packet included)
   reg [RING_W:0] commit_ptr_reg;  // end of the last committed packet
   reg ring_wr_en_reg;
@@ -187,7 +191,6 @@ module ohci_link_rx #(
       overrun_reg <= 1'b0;
       cycle_time_reg <= 32'd0;
       age_reg <= 16'd0;
-      cycle_start_age_reg <= 16'd0;
       wr_ptr_reg <= {(RING_W + 1) {1'b0}};
       commit_ptr_reg <= {(RING_W + 1) {1'b0}};
       ring_wr_addr_reg <= {RING_W{1'b0}};
@@ -329,8 +332,6 @@ module ohci_link_rx #(
           if (kind_reg == K_CYCLE_START && header_ok_reg && quadlets_reg == 12'd5 &&
               chunks_reg == 5'd0) begin
             cycle_start_reg <= 1'b1;
-            // (latched: a transfer beginning in this clk restarts age_reg)
-            cycle_start_age_reg <= age_reg == 16'hFFFF ? age_reg : age_reg + 16'd1;
           end
         end
       end
@@ -348,7 +349,7 @@ module ohci_link_rx #(
   assign record_words_o = stored_reg;
   assign cycle_start_o = cycle_start_reg;
   assign cycle_start_time_o = cycle_time_reg;
-  assign cycle_start_age_o = cycle_start_age_reg;
+  assign age_o = age_reg;
   assign bus_reset_o = bus_reset_reg;
   assign phy_reg_valid_o = phy_reg_valid_reg;
   assign phy_reg_addr_o = status_bits_reg[11:8];
