@@ -190,7 +190,15 @@ module ohci_ir_dma #(
   reg [31:0] block_reg;
   reg block_bad_reg;
   reg [15:0] d_req_reg[0:7];
-  reg [31:0] d_addr_reg[0:7];
+  // Each descriptor's dataAddress, and a copy of its reqCount, in block RAM (iCE40: no
+  // flip-flops, no 8-way mux): read at every edge at the descriptor k_reg is about to hold, so
+  // d_addr_k_reg / d_req_k_reg hold descriptor k_reg's values whenever the engine is past
+  // E_AFTER_READ (the tables are written only in E_R, and E_SEG is entered only through
+  // E_AFTER_READ, which reads descriptor 0 as it sets k_reg to 0).
+  (* no_rw_check *) reg [31:0] d_addr_mem[0:7];
+  (* no_rw_check *) reg [15:0] d_req_mem[0:7];
+  reg [31:0] d_addr_k_reg;
+  reg [15:0] d_req_k_reg;
   reg d_status_reg[0:7];
   reg [15:0] d_res_reg;  // buffer-fill: resCount read from the descriptor
   reg [31:0] e_branch_reg;
@@ -328,7 +336,7 @@ module ohci_ir_dma #(
                             OHCI_DESC_CMD_INPUT_MORE;
 
   // The current descriptor's buffer and the next write burst.
-  wire [31:0] k_addr = d_addr_reg[k_reg] + {16'd0, d_req_reg[k_reg] - res_reg};
+  wire [31:0] k_addr = d_addr_k_reg + {16'd0, d_req_k_reg - res_reg};
   wire [13:0] space = res_reg[15:2];
   wire [10:0] stream_left = stream_len_reg - pos_reg;
   wire [10:0] quadlets_to_4k_w = 11'd1024 - {1'b0, k_addr[11:2]};
@@ -350,6 +358,12 @@ module ohci_ir_dma #(
   // In E_SEG: the stream is stored; the next burst is a status quadlet.
   wire seg_done = pos_reg == stream_len_reg;
   wire seg_status = seg_done ? e_bf_reg || d_status_reg[k_reg] : space == 14'd0 && e_bf_reg;
+  // E_SEG steps to the next descriptor (the stream fits the block: a next descriptor exists).
+  wire k_step = !seg_done && space == 14'd0 && !e_bf_reg;
+  // The descriptor k_reg holds after this edge, where it matters (see d_addr_mem): E_AFTER_READ
+  // sets it to 0 on its way to E_SEG.
+  wire [2:0] k_rd = e_state_reg == E_AFTER_READ ? 3'd0 :
+                    e_state_reg == E_SEG && k_step ? k_reg + 3'd1 : k_reg;
 
   // A quadlet count (payload quadlets or an index into them, 0..1024) as a step of a ring
   // pointer (RING_W+1 bits with the wrap bit): zero-extended, or for a ring of fewer than 1024
@@ -386,6 +400,8 @@ module ohci_ir_dma #(
   always @(posedge clk) begin
     int_event_reg <= {N_IR{1'b0}};
     unrecoverable_reg <= 1'b0;
+    d_addr_k_reg <= d_addr_mem[k_rd];
+    d_req_k_reg <= d_req_mem[k_rd];
     if (rst) begin
       for (c = 0; c < N_IR; c = c + 1) begin
         state_reg[c] <= ST_STOPPED;
@@ -538,13 +554,14 @@ module ohci_ir_dma #(
                         r_req == 16'd0 || r_req[1:0] != 2'b00)
                       block_bad_reg <= 1'b1;
                     d_req_reg[desc_index] <= r_req;
+                    d_req_mem[desc_index] <= r_req;
                     d_status_reg[desc_index] <= r_status;
                     capacity_reg <= capacity_reg + {3'd0, r_req[15:2]};
                     if (e_bf_reg || r_last_desc) e_int_reg <= r_int == OHCI_DESC_I_ALWAYS;
                     if (desc_index == 3'd0) e_wait_reg <= r_wait == OHCI_DESC_W_WAIT;
                   end
                   2'd1: begin
-                    d_addr_reg[desc_index] <= m_axi_rdata;
+                    d_addr_mem[desc_index] <= m_axi_rdata;
                     if (m_axi_rdata[1:0] != 2'b00) block_bad_reg <= 1'b1;
                   end
                   2'd2: begin
@@ -609,7 +626,7 @@ module ohci_ir_dma #(
         E_SEG: begin
           if (seg_done && !seg_status) begin
             e_state_reg <= E_FINISH;  // stored; this descriptor takes no status (s=0)
-          end else if (!seg_done && space == 14'd0 && !e_bf_reg) begin
+          end else if (k_step) begin
             k_reg <= k_reg + 3'd1;  // the stream fits the block: a next descriptor exists
             res_reg <= d_req_reg[k_reg+3'd1];
           end else begin
