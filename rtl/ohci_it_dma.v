@@ -204,8 +204,15 @@ module ohci_it_dma #(
   reg [31:0] e_last_desc_reg;
   reg e_interrupt_reg;
   reg e_write_status_reg;
-  reg [31:0] piece_addr_reg[0:MAX_PIECES-1];
-  reg [15:0] piece_len_reg[0:MAX_PIECES-1];
+  // The payload pieces' dataAddress and reqCount, in block RAM (iCE40: no flip-flops, no 6-way
+  // mux): read at every edge at the piece piece_index_reg is about to hold, so piece_addr_k_reg
+  // / piece_len_k_reg hold piece piece_index_reg's values whenever the engine is in E_PIECE (the
+  // table is written only in E_R, and E_PIECE is entered only through E_AFTER_BURST).
+  // (one entry more than pieces: piece_index_reg reaches piece_count_reg)
+  (* no_rw_check *) reg [31:0] piece_addr_mem[0:MAX_PIECES];
+  (* no_rw_check *) reg [15:0] piece_len_mem[0:MAX_PIECES];
+  reg [31:0] piece_addr_k_reg;
+  reg [15:0] piece_len_k_reg;
   reg [2:0] piece_count_reg;
   reg [2:0] piece_index_reg;
   reg first_beat_reg;  // the next beat is the first of the piece
@@ -303,8 +310,7 @@ module ohci_it_dma #(
   // are at most 1025 because the header check bounds the payload to 4096 bytes, so only bits
   // [12:2] are used.
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [16:0] piece_span = {15'd0, piece_addr_reg[piece_index_reg][1:0]} +
-                           {1'b0, piece_len_reg[piece_index_reg]} + 17'd3;
+  wire [16:0] piece_span = {15'd0, piece_addr_k_reg[1:0]} + {1'b0, piece_len_k_reg} + 17'd3;
   wire [16:0] payload_span = {1'b0, data_length_reg} + 17'd3;
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -328,10 +334,22 @@ module ohci_it_dma #(
   wire job_starts = e_state_reg == E_IDLE && job_found && !quiesce_i;
 
   // ---------------------------------------------------------------------------------------
+  // E_PIECE skips an empty piece.
+  wire piece_skip = piece_index_reg != piece_count_reg && piece_len_k_reg == 16'd0;
+  // The piece piece_index_reg holds after this edge, where it matters (see piece_addr_mem):
+  // E_AFTER_BURST starts the pieces at 0 (PH_DESC) or steps to the next (PH_DATA) on its way to
+  // E_PIECE.
+  wire [2:0] piece_rd = e_state_reg == E_AFTER_BURST ?
+                        (phase_reg == PH_DESC ? 3'd0 : piece_index_reg + 3'd1) :
+                        e_state_reg == E_PIECE && piece_skip ? piece_index_reg + 3'd1 :
+                        piece_index_reg;
+
   always @(posedge clk) begin
     int_event_reg <= {N_IT{1'b0}};
     unrecoverable_reg <= 1'b0;
     ram_wr_en_reg <= 1'b0;
+    piece_addr_k_reg <= piece_addr_mem[piece_rd];
+    piece_len_k_reg <= piece_len_mem[piece_rd];
     if (rst) begin
       for (c = 0; c < N_IT; c = c + 1) begin
         state_reg[c] <= ST_STOPPED;
@@ -524,11 +542,11 @@ module ohci_it_dma #(
                                    r_key != OHCI_DESC_KEY_DATA) begin
                         block_bad_reg <= 1'b1;
                       end
-                      piece_len_reg[piece_slot] <= r_req_count;
+                      piece_len_mem[piece_slot] <= r_req_count;
                       total_len_reg <= total_len_reg + {3'd0, r_req_count};
                       piece_count_reg <= piece_slot + 3'd1;
                     end else if (desc_quadlet == 2'd1) begin
-                      piece_addr_reg[piece_slot] <= m_axi_rdata;
+                      piece_addr_mem[piece_slot] <= m_axi_rdata;
                     end else if (desc_quadlet == 2'd2) begin
                       e_branch_reg <= m_axi_rdata;  // only the OUTPUT_LAST's counts
                     end
@@ -596,14 +614,14 @@ module ohci_it_dma #(
         E_PIECE: begin
           if (piece_index_reg == piece_count_reg) begin
             e_state_reg <= E_FINALIZE;
-          end else if (piece_len_reg[piece_index_reg] == 16'd0) begin
+          end else if (piece_skip) begin
             piece_index_reg <= piece_index_reg + 3'd1;
           end else begin
-            q_addr_reg <= {piece_addr_reg[piece_index_reg][31:2], 2'b00};
+            q_addr_reg <= {piece_addr_k_reg[31:2], 2'b00};
             q_left_reg <= piece_span[12:2];
             first_beat_reg <= 1'b1;
-            first_lane_reg <= piece_addr_reg[piece_index_reg][1:0];
-            piece_bytes_left_reg <= {1'b0, piece_len_reg[piece_index_reg]};
+            first_lane_reg <= piece_addr_k_reg[1:0];
+            piece_bytes_left_reg <= {1'b0, piece_len_k_reg};
             e_state_reg <= E_AR_SETUP;
           end
         end
