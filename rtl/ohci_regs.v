@@ -198,14 +198,23 @@ module ohci_regs #(
   reg ir_wr_reg;
   reg [IR_CTX_W-1:0] ir_wr_ctx_reg;
   reg [2:0] ir_wr_sel_reg;
-  reg [31:0] ir_wr_data_reg;
 
   reg it_wr_reg;
   reg [CTX_W-1:0] it_wr_ctx_reg;
   reg [1:0] it_wr_sel_reg;
-  reg [31:0] it_wr_data_reg;
   reg timer_write_reg;
-  reg [31:0] timer_write_data_reg;
+  // The value of a write forwarded to an IT or IR context or to the cycle timer: one register
+  // for all three, since each receiver looks at it only while its write strobe (it_wr_reg,
+  // ir_wr_reg, timer_write_reg) is high, and at most one of them is high.
+  reg [31:0] wr_data_reg;
+  // Plain registers (IT/IR CommandPtr, IR ContextMatch, IsochronousCycleTimer): the bytes not
+  // strobed keep their value; a Set/Clear register takes the strobed bits only.
+  wire [31:0] w_keep = w_in_it ? (w_it_reg == OHCI_COMMAND_PTR[3:0] ? it_command_ptr_current :
+                                                                      32'd0) :
+                       w_in_ir ? (w_ir_reg == OHCI_COMMAND_PTR[4:0] ? ir_command_ptr_current :
+                                  w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ?
+                                  ir_context_match_current : 32'd0) : timer_i;
+  wire [31:0] w_forward = (w_keep & ~strb_mask) | wbits;
 
   // ---- read mux ----
   reg [31:0] read_value;
@@ -321,20 +330,16 @@ module ohci_regs #(
       irq_reg <= 1'b0;
       it_wr_ctx_reg <= {CTX_W{1'b0}};
       it_wr_sel_reg <= 2'd0;
-      it_wr_data_reg <= 32'd0;
       ir_wr_ctx_reg <= {IR_CTX_W{1'b0}};
       ir_wr_sel_reg <= 3'd0;
-      ir_wr_data_reg <= 32'd0;
-      timer_write_data_reg <= 32'd0;
+      wr_data_reg <= 32'd0;
     end else begin
       if (write_fire) begin
         if (w_in_it) begin
           it_wr_reg <= 1'b1;
           it_wr_ctx_reg <= w_it_ctx;
           it_wr_sel_reg <= w_it_reg[3:2];
-          // CommandPtr is a plain register: bytes not strobed keep their value.
-          it_wr_data_reg <= w_it_reg == OHCI_COMMAND_PTR[3:0] ?
-              (it_command_ptr_current & ~strb_mask) | wbits : wbits;
+          wr_data_reg <= w_forward;
         end else if (w_in_ir) begin
           // Only ContextControlSet/Clear, CommandPtr and ContextMatch take writes.
           ir_wr_reg <= w_ir_reg == OHCI_CONTEXT_CONTROL_SET[4:0] ||
@@ -342,15 +347,13 @@ module ohci_regs #(
                        w_ir_reg == OHCI_COMMAND_PTR[4:0] || w_ir_reg == OHCI_CONTEXT_MATCH[4:0];
           ir_wr_ctx_reg <= w_ir_ctx;
           ir_wr_sel_reg <= w_ir_reg[4:2];
-          // CommandPtr and ContextMatch are plain registers: bytes not strobed keep their value.
-          ir_wr_data_reg <= w_ir_reg == OHCI_COMMAND_PTR[4:0] ?
-              (ir_command_ptr_current & ~strb_mask) | wbits :
-              w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ?
-              (ir_context_match_current & ~strb_mask) | wbits : wbits;
+          wr_data_reg <= w_forward;
         end else begin
           case (waddr)
             OHCI_HC_CONTROL_SET: hc_control_reg <= hc_control_reg | (wbits & HC_CONTROL_STORED);
-            OHCI_HC_CONTROL_CLEAR: hc_control_reg <= hc_control_reg & ~wbits;
+            // (the clears keep the bits that hold no value at 0 too, so that synthesis drops
+            // their flip-flops)
+            OHCI_HC_CONTROL_CLEAR: hc_control_reg <= hc_control_reg & ~wbits & HC_CONTROL_STORED;
             OHCI_IR_MULTI_CHAN_MASK_HI_SET: multi_chan_hi_reg <= multi_chan_hi_reg | wbits;
             OHCI_IR_MULTI_CHAN_MASK_HI_CLEAR: multi_chan_hi_reg <= multi_chan_hi_reg & ~wbits;
             OHCI_IR_MULTI_CHAN_MASK_LO_SET: multi_chan_lo_reg <= multi_chan_lo_reg | wbits;
@@ -363,14 +366,15 @@ module ohci_regs #(
             OHCI_ISO_RECV_INT_MASK_CLEAR: iso_recv_mask_reg <= iso_recv_mask_reg & ~wbits[N_IR-1:0];
             OHCI_LINK_CONTROL_SET:
             link_control_reg <= link_control_reg | (wbits & LINK_CONTROL_STORED);
-            OHCI_LINK_CONTROL_CLEAR: link_control_reg <= link_control_reg & ~wbits;
+            OHCI_LINK_CONTROL_CLEAR:
+            link_control_reg <= link_control_reg & ~wbits & LINK_CONTROL_STORED;
             OHCI_NODE_ID: begin
               if (s_axil_wstrb[1]) bus_number_reg[9:2] <= s_axil_wdata[15:8];
               if (s_axil_wstrb[0]) bus_number_reg[1:0] <= s_axil_wdata[7:6];
             end
             OHCI_ISOCHRONOUS_CYCLE_TIMER: begin
               timer_write_reg <= 1'b1;
-              timer_write_data_reg <= (timer_i & ~strb_mask) | wbits;
+              wr_data_reg <= w_forward;
             end
             default: ;
           endcase
@@ -391,7 +395,7 @@ module ohci_regs #(
       int_event_reg <= ((write_fire && waddr == OHCI_INT_EVENT_SET) ?
                         int_event_reg | (wbits & ~INT_EVENT_DERIVED) :
                         (write_fire && waddr == OHCI_INT_EVENT_CLEAR) ?
-                        int_event_reg & ~wbits : int_event_reg) |
+                        int_event_reg & ~wbits & ~INT_EVENT_DERIVED : int_event_reg) |
                        ({31'd0, cycle_synch_i} << OHCI_INT_EVENT_CYCLE_SYNCH) |
                        ({31'd0, cycle_64_seconds_i} << OHCI_INT_EVENT_CYCLE_64_SECONDS) |
                        ({31'd0, cycle_lost_i} << OHCI_INT_EVENT_CYCLE_LOST) |
@@ -432,15 +436,15 @@ module ohci_regs #(
   assign cycle_master_o = link_control_reg[OHCI_LINK_CONTROL_CYCLE_MASTER];
   assign source_id_o = {bus_number_reg, 6'd0};
   assign timer_write_o = timer_write_reg;
-  assign timer_write_data_o = timer_write_data_reg;
+  assign timer_write_data_o = wr_data_reg;
   assign it_wr_o = it_wr_reg;
   assign it_wr_ctx_o = it_wr_ctx_reg;
   assign it_wr_sel_o = it_wr_sel_reg;
-  assign it_wr_data_o = it_wr_data_reg;
+  assign it_wr_data_o = wr_data_reg;
   assign ir_wr_o = ir_wr_reg;
   assign ir_wr_ctx_o = ir_wr_ctx_reg;
   assign ir_wr_sel_o = ir_wr_sel_reg;
-  assign ir_wr_data_o = ir_wr_data_reg;
+  assign ir_wr_data_o = wr_data_reg;
   assign multi_chan_mask_o = {multi_chan_hi_reg, multi_chan_lo_reg};
   assign irq_o = irq_reg;
 endmodule
