@@ -49,6 +49,16 @@ module ohci_cycle_timer (
 );
   localparam [11:0] OFFSETS_PER_CYCLE = 12'd3072;
   localparam [12:0] CYCLES_PER_SECOND = 13'd8000;
+  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
+  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
+  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
+  function automatic below(input [15:0] x, input [15:0] k);
+    integer i;
+    begin
+      below = 1'b0;
+      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
+    end
+  endfunction
 
   reg [6:0] seconds_reg;
   reg [12:0] count_reg;
@@ -74,17 +84,18 @@ module ohci_cycle_timer (
   localparam [15:0] SYNC_EXTRA = (16'd1 + TX_LATCH_EDGES) >> 1;
   wire [12:0] sync_offset_sum = {1'b0, sync_time_i[11:0]} + {1'b0, sync_age_i[12:1]} +
                                 SYNC_EXTRA[12:0];
-  wire sync_carry = sync_offset_sum >= {1'b0, OFFSETS_PER_CYCLE};
+  wire sync_carry = !below({3'd0, sync_offset_sum}, {4'd0, OFFSETS_PER_CYCLE});
   // Below 2 * 3072, so the reduction is exact in 12 bits.
   wire [11:0] sync_offset = sync_carry ? sync_offset_sum[11:0] - OFFSETS_PER_CYCLE :
                                          sync_offset_sum[11:0];
-  wire sync_count_wraps = sync_time_i[24:12] >= CYCLES_PER_SECOND - 13'd1;
+  wire sync_count_wraps = !below({3'd0, sync_time_i[24:12]}, {3'd0, CYCLES_PER_SECOND - 13'd1});
   wire [12:0] sync_count = !sync_carry ? sync_time_i[24:12] :
                            sync_count_wraps ? 13'd0 : sync_time_i[24:12] + 13'd1;
   wire [6:0] sync_seconds = sync_carry && sync_count_wraps ? sync_time_i[31:25] + 7'd1 :
                                                              sync_time_i[31:25];
-  wire sync_ok = sync_age_i < SYNC_MAX_AGE && sync_time_i[24:12] < CYCLES_PER_SECOND &&
-                 sync_time_i[11:0] < OFFSETS_PER_CYCLE;
+  wire sync_ok = below(sync_age_i, SYNC_MAX_AGE) &&
+                 below({3'd0, sync_time_i[24:12]}, {3'd0, CYCLES_PER_SECOND}) &&
+                 below({4'd0, sync_time_i[11:0]}, {4'd0, OFFSETS_PER_CYCLE});
   reg [11:0] sync_offset_reg;
   reg [12:0] sync_count_reg;
   reg [6:0] sync_seconds_reg;
@@ -93,7 +104,7 @@ module ohci_cycle_timer (
   // plus the tolerance, modulo 2**13, is at most 2 * SYNC_TOLERANCE exactly when it is in range.
   wire [12:0] offset_gap_biased = {1'b0, sync_offset_reg} - {1'b0, offset_reg} +
                                   {1'b0, SYNC_TOLERANCE};
-  wire offset_close = offset_gap_biased <= {1'b0, SYNC_TOLERANCE} + {1'b0, SYNC_TOLERANCE};
+  wire offset_close = below({3'd0, offset_gap_biased}, {3'd0, SYNC_TOLERANCE, 1'b1});
   wire sync_disagrees = sync_seconds_reg != seconds_reg || sync_count_reg != count_reg ||
                         !offset_close;
   wire sync_valid = follow_i && sync_i && sync_ok_reg;
@@ -135,8 +146,10 @@ module ohci_cycle_timer (
       cycle_inconsistent_reg <= sync_disagrees;
     end else if (write_i) begin
       seconds_reg <= write_data_i[31:25];
-      count_reg <= write_data_i[24:12] < CYCLES_PER_SECOND ? write_data_i[24:12] : 13'd0;
-      offset_reg <= write_data_i[11:0] < OFFSETS_PER_CYCLE ? write_data_i[11:0] : 12'd0;
+      count_reg <= below({3'd0, write_data_i[24:12]}, {3'd0, CYCLES_PER_SECOND}) ?
+                   write_data_i[24:12] : 13'd0;
+      offset_reg <= below({4'd0, write_data_i[11:0]}, {4'd0, OFFSETS_PER_CYCLE}) ?
+                    write_data_i[11:0] : 12'd0;
       half_phase_reg <= 1'b0;
     end else begin
       if (cycle_timer_enable_i) half_phase_reg <= !half_phase_reg;

@@ -141,6 +141,16 @@ module ohci_ir_dma #(
 
   localparam integer RECORDS = 4;
   localparam [1:0] AXI_RESP_OKAY = 2'b00;
+  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
+  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
+  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
+  function automatic below(input [15:0] x, input [15:0] k);
+    integer i;
+    begin
+      below = 1'b0;
+      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
+    end
+  endfunction
 
   // ---------------------------------------------------------------------------------------
   // Per-context state
@@ -247,7 +257,7 @@ module ohci_ir_dma #(
   /* verilator lint_off UNUSEDSIGNAL */
   wire [16:0] h_length_span = {1'b0, h_header[31:16]} + 17'd3;  // only [12:2] used
   /* verilator lint_on UNUSEDSIGNAL */
-  wire [10:0] h_words = h_header[31:16] > 16'd4096 ? 11'd1024 : h_length_span[12:2];
+  wire [10:0] h_words = !below(h_header[31:16], 16'd4097) ? 11'd1024 : h_length_span[12:2];
 
   reg [CTX_W-1:0] mc_ctx;
   reg [N_IR-1:0] takes;  // running, alive, ACTIVE or IDLE, and its filter accepts the head
@@ -320,7 +330,7 @@ module ohci_ir_dma #(
   wire [10:0] quadlets_to_4k_r = 11'd1024 - {1'b0, q_addr_reg[11:2]};
   wire [10:0] read_limit = {5'd0, q_left_reg} < quadlets_to_4k_r ? {5'd0, q_left_reg} :
                            quadlets_to_4k_r;
-  wire [4:0] read_beats = read_limit > 11'd16 ? 5'd16 : read_limit[4:0];
+  wire [4:0] read_beats = !below({5'd0, read_limit}, 16'd17) ? 5'd16 : read_limit[4:0];
 
   // Decoding of the descriptor quadlet arriving now.
   wire [2:0] desc_index = desc_q_reg[4:2];
@@ -343,7 +353,7 @@ module ohci_ir_dma #(
   wire [13:0] write_limit_a = {3'd0, stream_left} < space ? {3'd0, stream_left} : space;
   wire [13:0] write_limit = write_limit_a < {3'd0, quadlets_to_4k_w} ? write_limit_a :
                             {3'd0, quadlets_to_4k_w};
-  wire [4:0] write_beats = write_limit > 14'd16 ? 5'd16 : write_limit[4:0];
+  wire [4:0] write_beats = !below({2'd0, write_limit}, 16'd17) ? 5'd16 : write_limit[4:0];
   wire [31:0] k_desc_addr = block_reg + {25'd0, k_reg, 4'b0000};
 
   // xferStatus for this packet, and the trailer quadlet.

@@ -156,6 +156,16 @@ module ohci_it_dma #(
   localparam [1:0] AXI_BURST_INCR = 2'b01;
   localparam [2:0] AXI_SIZE_4 = 3'd2;
   localparam [1:0] AXI_RESP_OKAY = 2'b00;
+  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
+  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
+  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
+  function automatic below(input [15:0] x, input [15:0] k);
+    integer i;
+    begin
+      below = 1'b0;
+      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
+    end
+  endfunction
   localparam [1:0] SPEED_S400 = 2'd2;
 
   // ---------------------------------------------------------------------------------------
@@ -267,7 +277,7 @@ module ohci_it_dma #(
   // Beats of the next burst: at most 16, at most what is left, never across a 4 KiB boundary.
   wire [10:0] quadlets_to_4k = 11'd1024 - {1'b0, q_addr_reg[11:2]};
   wire [10:0] burst_limit = q_left_reg < quadlets_to_4k ? q_left_reg : quadlets_to_4k;
-  wire [4:0] burst_beats = burst_limit > 11'd16 ? 5'd16 : burst_limit[4:0];
+  wire [4:0] burst_beats = !below({5'd0, burst_limit}, 16'd17) ? 5'd16 : burst_limit[4:0];
 
   // Decoding of the quadlet arriving now in the descriptor phase.
   wire [2:0] desc_index = desc_q_reg[4:2];
@@ -301,10 +311,12 @@ module ohci_it_dma #(
   localparam [16:0] MAX_S100 = AREA_BYTES < 17'd1024 ? AREA_BYTES : 17'd1024;
   localparam [16:0] MAX_S200 = AREA_BYTES < 17'd2048 ? AREA_BYTES : 17'd2048;
   localparam [16:0] MAX_S400 = AREA_BYTES < 17'd4096 ? AREA_BYTES : 17'd4096;
-  wire [16:0] max_payload = hdr_speed == 3'd0 ? MAX_S100 : hdr_speed == 3'd1 ? MAX_S200 : MAX_S400;
+  wire over_max_payload = hdr_speed == 3'd0 ? !below(data_length_reg, MAX_S100[15:0] + 16'd1) :
+                          hdr_speed == 3'd1 ? !below(data_length_reg, MAX_S200[15:0] + 16'd1) :
+                                              !below(data_length_reg, MAX_S400[15:0] + 16'd1);
   wire header_bad = hdr_tcode != OHCI_TCODE_ISO_BLOCK || hdr_speed > {1'b0, SPEED_S400} ||
                     {3'd0, data_length_reg} != total_len_reg ||
-                    {1'b0, data_length_reg} > max_payload;
+                    over_max_payload;
 
   // Quadlets spanned by a payload piece and by the whole payload: (lane + bytes + 3) / 4. Both
   // are at most 1025 because the header check bounds the payload to 4096 bytes, so only bits

@@ -84,7 +84,6 @@ module ohci_link_rx #(
   localparam [3:0] SPEED_CODE_S200 = 4'b0100;
   localparam [1:0] SPEED_CODE_S100 = 2'b00;
   localparam [31:0] CRC_INIT = 32'hFFFF_FFFF;
-  localparam integer RING_WORDS = 1 << RING_W;
 
   localparam [2:0] R_IDLE = 3'd0;
   localparam [2:0] R_DATA_ON = 3'd1;
@@ -152,13 +151,24 @@ module ohci_link_rx #(
   ohci_crc32 crc_byte3 (.crc_i(crc_b2), .data_i(quadlet_reg[7:0]), .crc_o(crc_after));
 
   wire [3:0] q_tcode = quadlet_reg[7:4];
+  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
+  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
+  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
+  function automatic below(input [15:0] x, input [15:0] k);
+    integer i;
+    begin
+      below = 1'b0;
+      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
+    end
+  endfunction
   /* verilator lint_off UNUSEDSIGNAL */
   wire [16:0] q_length_span = {1'b0, quadlet_reg[31:16]} + 17'd3;  // only [12:2] used
   /* verilator lint_on UNUSEDSIGNAL */
   wire [RING_W:0] ring_used = wr_ptr_reg - ring_rd_ptr_i;
-  wire ring_has_room = {{(31 - RING_W) {1'b0}}, ring_used} < RING_WORDS;
+  // (below the ring's 2**RING_W quadlets exactly when the top bit of the RING_W+1-bit difference is 0)
+  wire ring_has_room = !ring_used[RING_W];
   // The quadlet being processed is a data quadlet of an isochronous packet.
-  wire is_data = kind_reg == K_ISO && index_reg >= 12'd2 &&
+  wire is_data = kind_reg == K_ISO && !below({4'd0, index_reg}, 16'd2) &&
                  index_reg < 12'd2 + {1'b0, data_words_reg};
   wire iso_complete = !too_long_reg && (data_words_reg == 11'd0 ? quadlets_reg == 12'd2 :
                       quadlets_reg == 12'd3 + {1'b0, data_words_reg} && data_crc_ok_reg);
@@ -288,8 +298,8 @@ module ohci_link_rx #(
                       q_tcode == OHCI_TCODE_CYCLE_START ? K_CYCLE_START : K_OTHER;
           // (a data_length above the S400 maximum of 4096 is stored up to 1024 quadlets and
           // reported as ack_data_error)
-          data_words_reg <= quadlet_reg[31:16] > 16'd4096 ? 11'd1024 : q_length_span[12:2];
-          too_long_reg <= quadlet_reg[31:16] > 16'd4096;
+          data_words_reg <= !below(quadlet_reg[31:16], 16'd4097) ? 11'd1024 : q_length_span[12:2];
+          too_long_reg <= !below(quadlet_reg[31:16], 16'd4097);
         end else if (kind_reg == K_ISO && index_reg == 12'd1) begin
           header_ok_reg <= quadlet_reg == ~crc_reg;
         end else if (kind_reg == K_ISO && index_reg == 12'd2 + {1'b0, data_words_reg}) begin

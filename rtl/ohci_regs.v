@@ -116,6 +116,16 @@ module ohci_regs #(
   localparam [31:0] INT_EVENT_DERIVED = (32'd1 << OHCI_INT_EVENT_ISOCH_TX) |
       (32'd1 << OHCI_INT_EVENT_ISOCH_RX) | (32'd1 << OHCI_INT_MASK_MASTER_INT_ENABLE);
   localparam [9:0] BUS_NUMBER_LOCAL = 10'h3FF;  // "local bus" until software writes one
+  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
+  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
+  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
+  function automatic below(input [15:0] x, input [15:0] k);
+    integer i;
+    begin
+      below = 1'b0;
+      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
+    end
+  endfunction
 
   // ---- soft reset sequencer (reset by rst only) ----
   // A requested soft reset first lets the DMA finish its AXI transaction and the link its packet
@@ -178,16 +188,16 @@ module ohci_regs #(
   wire [10:0] raddr = {s_axil_araddr[10:2], 2'b00};
 
   // Context block decode: IT n at 0x200 + 16n; the 32 possible blocks fill 0x200-0x3FF.
-  wire w_in_it = waddr[10:9] == OHCI_IT_CONTEXT_BASE[10:9] && {27'd0, waddr[8:4]} < N_IT;
-  wire r_in_it = raddr[10:9] == OHCI_IT_CONTEXT_BASE[10:9] && {27'd0, raddr[8:4]} < N_IT;
+  wire w_in_it = waddr[10:9] == OHCI_IT_CONTEXT_BASE[10:9] && below({11'd0, waddr[8:4]}, N_IT[15:0]);
+  wire r_in_it = raddr[10:9] == OHCI_IT_CONTEXT_BASE[10:9] && below({11'd0, raddr[8:4]}, N_IT[15:0]);
   wire [CTX_W-1:0] w_it_ctx = waddr[4+:CTX_W];
   wire [CTX_W-1:0] r_it_ctx = raddr[4+:CTX_W];
   wire [3:0] w_it_reg = waddr[3:0];
   wire [3:0] r_it_reg = raddr[3:0];
   wire [31:0] it_command_ptr_current = it_command_ptr_i[32*w_it_ctx+:32];
   // IR n at 0x400 + 32n; the 32 possible blocks fill 0x400-0x7FF.
-  wire w_in_ir = waddr[10] && {27'd0, waddr[9:5]} < N_IR;
-  wire r_in_ir = raddr[10] && {27'd0, raddr[9:5]} < N_IR;
+  wire w_in_ir = waddr[10] && below({11'd0, waddr[9:5]}, N_IR[15:0]);
+  wire r_in_ir = raddr[10] && below({11'd0, raddr[9:5]}, N_IR[15:0]);
   wire [IR_CTX_W-1:0] w_ir_ctx = waddr[5+:IR_CTX_W];
   wire [IR_CTX_W-1:0] r_ir_ctx = raddr[5+:IR_CTX_W];
   wire [4:0] w_ir_reg = waddr[4:0];
