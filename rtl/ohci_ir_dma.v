@@ -199,16 +199,19 @@ module ohci_ir_dma #(
   reg [3:0] z_reg;
   reg [31:0] block_reg;
   reg block_bad_reg;
-  reg [15:0] d_req_reg[0:7];
-  // Each descriptor's dataAddress, and a copy of its reqCount, in block RAM (iCE40: no
-  // flip-flops, no 8-way mux): read at every edge at the descriptor k_reg is about to hold, so
-  // d_addr_k_reg / d_req_k_reg hold descriptor k_reg's values whenever the engine is past
-  // E_AFTER_READ (the tables are written only in E_R, and E_SEG is entered only through
-  // E_AFTER_READ, which reads descriptor 0 as it sets k_reg to 0).
+  reg [15:0] d_req_last_reg;  // reqCount of the descriptor being read (its quadlet 0)
+  reg [15:0] d_req0_reg;  // reqCount of descriptor 0
+  // Each descriptor's dataAddress and reqCount, in block RAM (iCE40: no flip-flops, no 8-way
+  // mux): read at every edge at the descriptor k_reg is about to hold (and the one after it),
+  // so d_addr_k_reg / d_req_k_reg / d_req_k1_reg hold descriptor k_reg's (k_reg + 1's) values
+  // whenever the engine is past E_AFTER_READ (the tables are written only in E_R, and E_SEG is
+  // entered only through E_AFTER_READ, which reads descriptor 0 as it sets k_reg to 0).
   (* no_rw_check *) reg [31:0] d_addr_mem[0:7];
   (* no_rw_check *) reg [15:0] d_req_mem[0:7];
+  (* no_rw_check *) reg [15:0] d_req1_mem[0:7];  // the same, for the second read port
   reg [31:0] d_addr_k_reg;
   reg [15:0] d_req_k_reg;
+  reg [15:0] d_req_k1_reg;
   reg d_status_reg[0:7];
   reg [15:0] d_res_reg;  // buffer-fill: resCount read from the descriptor
   reg [31:0] e_branch_reg;
@@ -412,6 +415,7 @@ module ohci_ir_dma #(
     unrecoverable_reg <= 1'b0;
     d_addr_k_reg <= d_addr_mem[k_rd];
     d_req_k_reg <= d_req_mem[k_rd];
+    d_req_k1_reg <= d_req1_mem[k_rd+3'd1];
     if (rst) begin
       for (c = 0; c < N_IR; c = c + 1) begin
         state_reg[c] <= ST_STOPPED;
@@ -509,10 +513,10 @@ module ohci_ir_dma #(
               block_reg <= {command_ptr_reg[target][31:4], 4'b0000};
               z_reg <= command_ptr_reg[target][3:0];
               block_bad_reg <= buffer_fill_reg[target] ? command_ptr_reg[target][3:0] != 4'd1 :
-                               command_ptr_reg[target][3:0] > 4'd8;
+                               !below({12'd0, command_ptr_reg[target][3:0]}, 16'd9);
               q_addr_reg <= {command_ptr_reg[target][31:4], 4'b0000};
               q_left_reg <= buffer_fill_reg[target] ? 6'd4 :
-                            {command_ptr_reg[target][3:0] > 4'd8 ? 4'd8 :
+                            {!below({12'd0, command_ptr_reg[target][3:0]}, 16'd9) ? 4'd8 :
                              command_ptr_reg[target][3:0], 2'b00};
               desc_q_reg <= 5'd0;
               capacity_reg <= 17'd0;
@@ -563,8 +567,10 @@ module ohci_ir_dma #(
                     if (r_cmd != expected_cmd || r_key != OHCI_DESC_KEY_DATA ||
                         r_req == 16'd0 || r_req[1:0] != 2'b00)
                       block_bad_reg <= 1'b1;
-                    d_req_reg[desc_index] <= r_req;
+                    d_req_last_reg <= r_req;
+                    if (desc_index == 3'd0) d_req0_reg <= r_req;
                     d_req_mem[desc_index] <= r_req;
+                    d_req1_mem[desc_index] <= r_req;
                     d_status_reg[desc_index] <= r_status;
                     capacity_reg <= capacity_reg + {3'd0, r_req[15:2]};
                     if (e_bf_reg || r_last_desc) e_int_reg <= r_int == OHCI_DESC_I_ALWAYS;
@@ -580,7 +586,7 @@ module ohci_ir_dma #(
                   default: begin
                     d_res_reg <= m_axi_rdata[15:0];
                     if (e_bf_reg && (m_axi_rdata[1:0] != 2'b00 ||
-                                     m_axi_rdata[15:0] > d_req_reg[desc_index]))
+                                     m_axi_rdata[15:0] > d_req_last_reg))
                       block_bad_reg <= 1'b1;
                   end
                 endcase
@@ -611,7 +617,7 @@ module ohci_ir_dma #(
             k_reg <= 3'd0;
             res_reg <= d_res_reg;
             e_state_reg <= E_SEG;
-          end else if (e_wait_reg && (!e_bf_reg || d_res_reg == d_req_reg[0]) &&
+          end else if (e_wait_reg && (!e_bf_reg || d_res_reg == d_req0_reg) &&
                        header_reg[3:0] != match_reg[e_ctx_reg][OHCI_CONTEXT_MATCH_SYNC_LSB+:4]) begin
             // waiting for sync: this packet is filtered out, the block stays
             rd_ptr_reg <= rd_base_reg + ring_count(words_reg);
@@ -620,7 +626,7 @@ module ohci_ir_dma #(
           end else begin
             // the stream: [trailer] [header] payload [trailer]
             k_reg <= 3'd0;
-            res_reg <= e_bf_reg ? d_res_reg : d_req_reg[0];
+            res_reg <= e_bf_reg ? d_res_reg : d_req0_reg;
             pos_reg <= 11'd0;
             pre_reg <= !e_ih_reg ? 2'd0 : e_bf_reg ? 2'd1 : 2'd2;
             if (!e_bf_reg && {6'd0, hdr_words_reg} + (e_ih_reg ? 17'd2 : 17'd0) > capacity_reg) begin
@@ -638,7 +644,7 @@ module ohci_ir_dma #(
             e_state_reg <= E_FINISH;  // stored; this descriptor takes no status (s=0)
           end else if (k_step) begin
             k_reg <= k_reg + 3'd1;  // the stream fits the block: a next descriptor exists
-            res_reg <= d_req_reg[k_reg+3'd1];
+            res_reg <= d_req_k1_reg;
           end else begin
             // A write burst: the next piece of the stream, or a status quadlet (the stream's
             // end, or a buffer-fill descriptor full mid-packet).
