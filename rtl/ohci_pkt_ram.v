@@ -8,7 +8,9 @@
 // the read pointer passes them; the packet RAM: a context's area is written only while its
 // packet is not staged, and ohci_link_tx reads only the staged packet's area), so the memory
 // carries `no_rw_check`: Yosys then adds no read/write collision bypass (on the iCE40 about 75
-// flip-flops and 40 LUTs per instance). Simulation is unchanged (the attribute is synthesis-only).
+// flip-flops and 40 LUTs per instance). Simulation is unchanged (the attribute is synthesis-only),
+// and in simulation a read of the word being written stops the run with an error, so every
+// co-simulation test checks that claim.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -29,5 +31,11 @@ module ohci_pkt_ram #(
     if (wr_en_i) mem[wr_addr_i] <= wr_data_i;
     if (rd_en_i) rd_data_o <= mem[rd_addr_i];
   end
+`ifndef SYNTHESIS
+  always @(posedge clk) begin
+    if (wr_en_i && rd_en_i && wr_addr_i == rd_addr_i)
+      $error("ohci_pkt_ram: read of word %0d in the clk it is written (no_rw_check)", rd_addr_i);
+  end
+`endif
 endmodule
 `resetall
