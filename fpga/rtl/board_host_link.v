@@ -201,16 +201,16 @@ module board_host_link #(
               if (!reg_offset_ok) begin
                 code_reg <= CODE_BAD_ADDRESS;
                 tx_byte_reg <= status_byte(CODE_BAD_ADDRESS, irq_i);
-              end else if (axil_busy_reg) begin
-                code_reg <= CODE_BUSY;
-                tx_byte_reg <= status_byte(CODE_BUSY, irq_i);
               end else begin
+                // BUSY for now; a read started here replaces it when its R handshake comes.
                 code_reg <= CODE_BUSY;
                 tx_byte_reg <= status_byte(CODE_BUSY, irq_i);
-                status_pending_reg <= 1'b1;
-                axil_busy_reg <= 1'b1;
-                arvalid_reg <= 1'b1;
-                axil_addr_reg <= reg_offset[10:0];
+                if (!axil_busy_reg) begin
+                  status_pending_reg <= 1'b1;
+                  axil_busy_reg <= 1'b1;
+                  arvalid_reg <= 1'b1;
+                  axil_addr_reg <= reg_offset[10:0];
+                end
               end
             end
           end
@@ -257,17 +257,17 @@ module board_host_link #(
             if (!write_offset_ok) begin
               code_reg <= CODE_BAD_ADDRESS;
               tx_byte_reg <= status_byte(CODE_BAD_ADDRESS, irq_i);
-            end else if (axil_busy_reg) begin
-              code_reg <= CODE_BUSY;
-              tx_byte_reg <= status_byte(CODE_BUSY, irq_i);
             end else begin
+              // BUSY for now; a write started here replaces it when its B handshake comes.
               code_reg <= CODE_BUSY;
               tx_byte_reg <= status_byte(CODE_BUSY, irq_i);
-              status_pending_reg <= 1'b1;
-              axil_busy_reg <= 1'b1;
-              awvalid_reg <= 1'b1;
-              wvalid_reg <= 1'b1;
-              axil_addr_reg <= addr_reg[10:0];
+              if (!axil_busy_reg) begin
+                status_pending_reg <= 1'b1;
+                axil_busy_reg <= 1'b1;
+                awvalid_reg <= 1'b1;
+                wvalid_reg <= 1'b1;
+                axil_addr_reg <= addr_reg[10:0];
+              end
             end
           end
         end
