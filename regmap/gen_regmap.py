@@ -81,6 +81,13 @@ class Register:
     fields: list[Field]
     constant_value: int | None = None
 
+    @property
+    def reset_value(self) -> int | None:
+        """The power-on value of a register (not a constant) whose every field has a reset."""
+        if self.constant_value is not None or any(f.reset is None for f in self.fields):
+            return None
+        return sum(f.reset << f.lsb for f in self.fields)
+
 
 @dataclasses.dataclass
 class ContextBlock:
@@ -336,6 +343,7 @@ def verilog_names(model: Model) -> list[str]:
                 base = f"{prefix}{upper(g.stem)}_{upper(f.name)}"
                 names += [base] if f.width == 1 else [f"{base}_LSB", f"{base}_WIDTH"]
     names += [f"OHCI_{upper(r.stem)}_VALUE" for r in model.window if r.constant_value is not None]
+    names += [f"OHCI_{upper(r.stem)}_RESET" for r in model.window if r.reset_value is not None]
     names += [f"OHCI_DESC_{upper(a[0])}" for r in model.descriptor for a in r.addresses]
     names += [f"OHCI_{upper(m[0])}" for e in model.enums for m in e.members]
     return names
@@ -427,6 +435,12 @@ def render_verilog(model: Model) -> str:
         out += ["", "// Values of constant registers."]
         out += aligned(
             [(f"localparam [31:0] OHCI_{upper(r.stem)}_VALUE", vhex(32, r.constant_value)) for r in constants]
+        )
+    resets = [r for r in model.window if r.reset_value is not None]
+    if resets:
+        out += ["", "// Power-on values of registers whose every field has a reset value."]
+        out += aligned(
+            [(f"localparam [31:0] OHCI_{upper(r.stem)}_RESET", vhex(32, r.reset_value)) for r in resets]
         )
     out += ["", "// DMA descriptors (16-byte little-endian structures in host memory): quadlet offsets."]
     out += aligned(
@@ -534,10 +548,14 @@ def render_cpp(model: Model) -> str:
             if g.stem in values:
                 lines.append("// The register's value in this design.")
                 lines.append(cpp_constant("kValue", cpp_hex(values[g.stem], 8)))
+            if g.stem in resets:
+                lines.append("// The register's power-on value.")
+                lines.append(cpp_constant("kReset", cpp_hex(resets[g.stem], 8)))
             lines.append(f"}}  // namespace {g.stem}")
         return lines
 
     values = {r.stem: r.constant_value for r in model.window if r.constant_value is not None}
+    resets = {r.stem: r.reset_value for r in model.window if r.reset_value is not None}
     out += field_namespaces(model.field_groups, values)
 
     out += [
@@ -551,6 +569,7 @@ def render_cpp(model: Model) -> str:
         for inst, offset, title, _ in r.addresses:
             out.append(f"// {title}")
             out.append(cpp_constant(f"k{camel(inst)}", cpp_hex(offset, 2)))
+    resets = {}
     out += field_namespaces(model.descriptor_groups, {})
     out += ["", "}  // namespace desc"]
 
@@ -667,6 +686,8 @@ def render_docs(model: Model) -> str:
         out += ["", f"### {register_heading(r)}", ""] + register_text(r)
         if r.constant_value is not None:
             out += [f"Value: 0x{r.constant_value:08X} (`OHCI_{upper(r.stem)}_VALUE`).", ""]
+        if r.reset_value is not None:
+            out += [f"Power-on value: 0x{r.reset_value:08X} (`OHCI_{upper(r.stem)}_RESET`).", ""]
         out += [f"Fields: `OHCI_{upper(r.stem)}_*`, `ohci::regs::{r.stem}`.", ""]
         out += field_table(r.fields)
 

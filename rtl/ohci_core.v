@@ -11,7 +11,10 @@
 //   ohci_link_rx     PHY-link receive, CRC checks, cycle starts, received packets into the ring
 //   ohci_ir_dma      N_IR isochronous receive contexts and their AXI4 DMA engine
 //   ohci_pkt_ram     (a second one) the receive ring between ohci_link_rx and ohci_ir_dma (RING_W)
-//   ohci_axi_arbiter shares the AXI4 master between the IT and IR engines
+//   ohci_self_id     the self-ID receive DMA into the SelfIDBuffer
+//   ohci_config_regs (inside ohci_regs) GUID, BusOptions, configuration ROM, bus-management CSRs
+//   ohci_axi_arbiter shares the AXI4 master: one between the IR engine and the self-ID DMA,
+//                    one between the IT engine and that pair
 // Ports are the contract of ../shared/DESIGN.md. Every output is driven from a register or, for
 // the AXI4 master, from a mux of the two engines' registers (m_axi_rready and m_axi_bready are
 // decoded from their state registers); no input reaches an output combinationally.
@@ -30,6 +33,11 @@
 //           S400 packets; 10 holds one. A packet with more payload than the ring has room for
 //           when it arrives keeps what fits and is reported as evt_overrun (as when the
 //           firmware falls behind).
+//   GUID    the GUIDHi:GUIDLo value at power-on (no GUID ROM; platform firmware may write each
+//           register once, docs/decisions.md). Default 0: not programmed.
+//   FULL_REGS  1 (default): the configuration ROM, asynchronous-context and filter registers
+//           as storage and the bus-management CSR compare-swap unit; 0 (the iCE40-HX8K build):
+//           those read their power-on values and ignore writes.
 // The packet RAM is N_IT areas (one area when N_IT is 1), the ring one more RAM; the defaults
 // give the cycle-exact behaviour the tests check, and smaller values change no timing, only
 // which packets fit.
@@ -40,7 +48,9 @@ module ohci_core #(
     parameter integer N_IT   = 4,   // IT contexts, 1..32
     parameter integer N_IR   = 4,   // IR contexts, 1..32
     parameter integer WORD_W = 10,  // packet RAM area per IT context: 2**WORD_W quadlets, 8..10
-    parameter integer RING_W = 11   // receive ring: 2**RING_W quadlets, 8..11 (or more)
+    parameter integer RING_W = 11,  // receive ring: 2**RING_W quadlets, 8..11 (or more)
+    parameter [63:0] GUID = 64'h0000_0000_0000_0000,
+    parameter integer FULL_REGS = 1
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -184,6 +194,28 @@ module ohci_core #(
   wire [RING_W-1:0] ring_rd_addr;
   wire [31:0] ring_rd_data;
   wire [RING_W:0] ring_rd_ptr;
+  // PhyControl requests
+  wire phy_req_valid, phy_req_write, phy_req_accept;
+  wire [3:0] phy_req_addr;
+  wire [7:0] phy_req_data;
+  // self-ID
+  wire rcv_self_id;
+  wire [31:0] self_id_buffer;
+  wire [7:0] generation;
+  wire sid_storing, sid_done, sid_error;
+  wire [8:0] sid_size;
+  wire sid_quadlet_valid, sid_end, sid_end_ok, sid_phase_end;
+  wire [31:0] sid_quadlet;
+  wire [31:0] sid_awaddr, sid_wdata;
+  wire sid_awvalid, sid_awready, sid_wvalid, sid_wready, sid_bvalid, sid_bready;
+  // (the self-ID DMA only writes: its read side of the arbiter is tied off)
+  wire sid_arready_unused, sid_rvalid_unused;
+  // the IR engine and the self-ID DMA behind their arbiter
+  wire [31:0] rx_araddr, rx_awaddr, rx_wdata;
+  wire [7:0] rx_arlen, rx_awlen;
+  wire [3:0] rx_wstrb;
+  wire rx_arvalid, rx_arready, rx_rvalid, rx_rready;
+  wire rx_awvalid, rx_awready, rx_wvalid, rx_wready, rx_wlast, rx_bvalid, rx_bready;
   // the two engines' AXI4 masters
   wire [31:0] it_araddr, ir_araddr, it_awaddr, ir_awaddr, it_wdata, ir_wdata;
   wire [7:0] it_arlen, ir_arlen, it_awlen, ir_awlen;
@@ -208,6 +240,8 @@ module ohci_core #(
   assign unrecoverable = it_unrecoverable || ir_unrecoverable;
 
   ohci_regs #(
+      .GUID    (GUID),
+      .FULL_REGS(FULL_REGS),
       .N_IT    (N_IT),
       .N_IR    (N_IR),
       .CTX_W   (CTX_W),
@@ -252,6 +286,18 @@ module ohci_core #(
       .phy_reg_addr_i(phy_reg_addr),
       .phy_reg_data_i(phy_reg_data),
       .unrecoverable_i(unrecoverable),
+      .phy_req_valid_o(phy_req_valid),
+      .phy_req_write_o(phy_req_write),
+      .phy_req_addr_o(phy_req_addr),
+      .phy_req_data_o(phy_req_data),
+      .phy_req_accept_i(phy_req_accept),
+      .rcv_self_id_o(rcv_self_id),
+      .self_id_buffer_o(self_id_buffer),
+      .generation_o(generation),
+      .sid_storing_i(sid_storing),
+      .sid_done_i(sid_done),
+      .sid_size_i(sid_size),
+      .sid_error_i(sid_error),
       .it_int_event_i(it_int_event),
       .it_wr_o(it_wr),
       .it_wr_ctx_o(it_wr_ctx),
@@ -402,6 +448,94 @@ module ohci_core #(
       .m_axi_bready(ir_bready)
   );
 
+  // The IR engine (its master 0: ties go to it) and the self-ID DMA (write-only) share one side
+  // of the port's arbiter; the arbiters add no latency, so each engine still sees the port as
+  // if it were alone whenever the others are idle.
+  ohci_axi_arbiter rx_arbiter (
+      .clk,
+      .rst,
+      .it_araddr_i(ir_araddr),
+      .it_arlen_i(ir_arlen),
+      .it_arvalid_i(ir_arvalid),
+      .it_arready_o(ir_arready),
+      .it_rvalid_o(ir_rvalid),
+      .it_rready_i(ir_rready),
+      .it_awaddr_i(ir_awaddr),
+      .it_awlen_i(ir_awlen),
+      .it_awvalid_i(ir_awvalid),
+      .it_awready_o(ir_awready),
+      .it_wdata_i(ir_wdata),
+      .it_wstrb_i(4'hF),
+      .it_wlast_i(ir_wlast),
+      .it_wvalid_i(ir_wvalid),
+      .it_wready_o(ir_wready),
+      .it_bvalid_o(ir_bvalid),
+      .it_bready_i(ir_bready),
+      .ir_araddr_i(32'd0),
+      .ir_arlen_i(8'd0),
+      .ir_arvalid_i(1'b0),
+      .ir_arready_o(sid_arready_unused),
+      .ir_rvalid_o(sid_rvalid_unused),
+      .ir_rready_i(1'b0),
+      .ir_awaddr_i(sid_awaddr),
+      .ir_awlen_i(8'd0),
+      .ir_awvalid_i(sid_awvalid),
+      .ir_awready_o(sid_awready),
+      .ir_wdata_i(sid_wdata),
+      .ir_wstrb_i(4'hF),
+      .ir_wlast_i(1'b1),
+      .ir_wvalid_i(sid_wvalid),
+      .ir_wready_o(sid_wready),
+      .ir_bvalid_o(sid_bvalid),
+      .ir_bready_i(sid_bready),
+      .m_axi_araddr(rx_araddr),
+      .m_axi_arlen(rx_arlen),
+      .m_axi_arvalid(rx_arvalid),
+      .m_axi_arready(rx_arready),
+      .m_axi_rlast,
+      .m_axi_rvalid(rx_rvalid),
+      .m_axi_rready(rx_rready),
+      .m_axi_awaddr(rx_awaddr),
+      .m_axi_awlen(rx_awlen),
+      .m_axi_awvalid(rx_awvalid),
+      .m_axi_awready(rx_awready),
+      .m_axi_wdata(rx_wdata),
+      .m_axi_wstrb(rx_wstrb),
+      .m_axi_wlast(rx_wlast),
+      .m_axi_wvalid(rx_wvalid),
+      .m_axi_wready(rx_wready),
+      .m_axi_bvalid(rx_bvalid),
+      .m_axi_bready(rx_bready)
+  );
+
+  ohci_self_id self_id (
+      .clk,
+      .rst(core_rst),
+      .enable_i(rcv_self_id && link_enable),
+      .buffer_addr_i(self_id_buffer[31:11]),
+      .generation_i(generation),
+      .stamp_i({timer[27:25], timer[24:12]}),
+      .phase_start_i(bus_reset),
+      .quadlet_valid_i(sid_quadlet_valid),
+      .quadlet_i(sid_quadlet),
+      .packet_end_i(sid_end),
+      .packet_ok_i(sid_end_ok),
+      .phase_end_i(sid_phase_end),
+      .m_axi_awaddr(sid_awaddr),
+      .m_axi_awvalid(sid_awvalid),
+      .m_axi_awready(sid_awready),
+      .m_axi_wdata(sid_wdata),
+      .m_axi_wvalid(sid_wvalid),
+      .m_axi_wready(sid_wready),
+      .m_axi_bresp,
+      .m_axi_bvalid(sid_bvalid),
+      .m_axi_bready(sid_bready),
+      .storing_o(sid_storing),
+      .done_o(sid_done),
+      .size_o(sid_size),
+      .error_o(sid_error)
+  );
+
   ohci_axi_arbiter axi_arbiter (
       .clk,
       .rst,
@@ -422,23 +556,23 @@ module ohci_core #(
       .it_wready_o(it_wready),
       .it_bvalid_o(it_bvalid),
       .it_bready_i(it_bready),
-      .ir_araddr_i(ir_araddr),
-      .ir_arlen_i(ir_arlen),
-      .ir_arvalid_i(ir_arvalid),
-      .ir_arready_o(ir_arready),
-      .ir_rvalid_o(ir_rvalid),
-      .ir_rready_i(ir_rready),
-      .ir_awaddr_i(ir_awaddr),
-      .ir_awlen_i(ir_awlen),
-      .ir_awvalid_i(ir_awvalid),
-      .ir_awready_o(ir_awready),
-      .ir_wdata_i(ir_wdata),
-      .ir_wstrb_i(4'hF),
-      .ir_wlast_i(ir_wlast),
-      .ir_wvalid_i(ir_wvalid),
-      .ir_wready_o(ir_wready),
-      .ir_bvalid_o(ir_bvalid),
-      .ir_bready_i(ir_bready),
+      .ir_araddr_i(rx_araddr),
+      .ir_arlen_i(rx_arlen),
+      .ir_arvalid_i(rx_arvalid),
+      .ir_arready_o(rx_arready),
+      .ir_rvalid_o(rx_rvalid),
+      .ir_rready_i(rx_rready),
+      .ir_awaddr_i(rx_awaddr),
+      .ir_awlen_i(rx_awlen),
+      .ir_awvalid_i(rx_awvalid),
+      .ir_awready_o(rx_awready),
+      .ir_wdata_i(rx_wdata),
+      .ir_wstrb_i(rx_wstrb),
+      .ir_wlast_i(rx_wlast),
+      .ir_wvalid_i(rx_wvalid),
+      .ir_wready_o(rx_wready),
+      .ir_bvalid_o(rx_bvalid),
+      .ir_bready_i(rx_bready),
       .m_axi_araddr,
       .m_axi_arlen,
       .m_axi_arvalid,
@@ -481,6 +615,7 @@ module ohci_core #(
   ) link_rx (
       .clk,
       .rst(core_rst),
+      .lps_i(lps),
       .link_enable_i(link_enable),
       .link_drives_i(phy_ctl_oe),
       // A received packet is stamped with the local cycle timer, which keeps the cycle even
@@ -505,7 +640,12 @@ module ohci_core #(
       .bus_reset_o(bus_reset),
       .phy_reg_valid_o(phy_reg_valid),
       .phy_reg_addr_o(phy_reg_addr),
-      .phy_reg_data_o(phy_reg_data)
+      .phy_reg_data_o(phy_reg_data),
+      .sid_quadlet_valid_o(sid_quadlet_valid),
+      .sid_quadlet_o(sid_quadlet),
+      .sid_end_o(sid_end),
+      .sid_end_ok_o(sid_end_ok),
+      .sid_phase_end_o(sid_phase_end)
   );
 
   ohci_pkt_ram #(
@@ -544,6 +684,12 @@ module ohci_core #(
       .iso_cycle_o(tx_iso_cycle),
       .cycle_lost_o(tx_cycle_lost),
       .busy_o(link_busy),
+      .lps_i(lps),
+      .phy_req_valid_i(phy_req_valid),
+      .phy_req_write_i(phy_req_write),
+      .phy_req_addr_i(phy_req_addr),
+      .phy_req_data_i(phy_req_data),
+      .phy_req_accept_o(phy_req_accept),
       .ram_rd_en_o(ram_rd_en),
       .ram_rd_addr_o(ram_rd_addr),
       .ram_rd_data_i(ram_rd_data),
@@ -559,6 +705,7 @@ module ohci_core #(
   assign phy_lps = lps;
 
   // LinkOn is not used: there is no link power management.
-  wire unused_inputs = &{1'b0, phy_linkon};
+  wire unused_inputs = &{1'b0, phy_linkon, sid_arready_unused, sid_rvalid_unused,
+                         self_id_buffer[10:0]};
 endmodule
 `resetall

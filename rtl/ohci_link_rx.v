@@ -26,16 +26,26 @@
 //     from the first data-on clk to the pulse. The cycle timer registers its advanced cycle time
 //     from age_o and cycle_start_time_o at every edge, so the long arithmetic of the correction
 //     is done in the edge the cycle start is recognised, before the pulse.
-//   - Anything else is ignored.
+//   - Self-ID packets: from a bus reset status until the PHY's register 0 status that ends the
+//     self-ID phase, every received packet is a self-ID packet (a quadlet and its inverse, no
+//     CRC): its quadlets pulse sid_quadlet_valid_o, and its end pulses sid_end_o with
+//     sid_end_ok_o when it was whole quadlet pairs; the register 0 status that ends the phase
+//     pulses sid_phase_end_o (with phy_reg_valid_o). ohci_self_id stores them.
+//   - Anything else is ignored (outside the self-ID phase a PHY packet, a quadlet and its
+//     inverse, fails the header CRC check and is dropped: there is no AR DMA).
 //
 // PHY status transfers (CTL=01 from the PHY, 2 bits per clk: S(2k) on D0 and S(2k+1) on D1 in the
 // k-th clk, 2 or 8 clk): S2 (bus reset) pulses bus_reset_o when the transfer ends; an 8-clk
 // transfer carries a PHY register, S4-S7 its address and S8-S15 its value, and pulses
-// phy_reg_valid_o (after a bus reset the PHY sends register 0: Physical_ID, R, PS).
+// phy_reg_valid_o (after a bus reset the PHY sends register 0: Physical_ID, R, PS; a register
+// read requested through PhyControl is answered the same way). Status transfers are received
+// whenever LPS is set (PHY registers are read and written before linkEnable); packets only
+// with linkEnable.
 //
 // Latencies (clk edges): a quadlet is complete at the edge its last chunk is sampled and is
 // processed (CRC, ring write) at the next edge; the end of a packet is seen at the first edge
-// CTL is not Receive, and record_valid_o / cycle_start_o pulse at the edge after that.
+// CTL is not Receive, and record_valid_o / cycle_start_o / sid_end_o pulse at the edge after that;
+// a self-ID quadlet pulses sid_quadlet_valid_o at the edge after it is processed.
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -44,6 +54,7 @@ module ohci_link_rx #(
 ) (
     input  wire              clk,
     input  wire              rst,
+    input  wire              lps_i,            // HCControl.LPS: the PHY-link interface is up
     input  wire              link_enable_i,
     input  wire              link_drives_i,    // the transmitter owns CTL and D
     input  wire [      15:0] iso_cycle_i,      // cycleSeconds[2:0]:cycleCount of the cycle timer
@@ -71,7 +82,13 @@ module ohci_link_rx #(
     output wire              bus_reset_o,
     output wire              phy_reg_valid_o,
     output wire [       3:0] phy_reg_addr_o,
-    output wire [       7:0] phy_reg_data_o
+    output wire [       7:0] phy_reg_data_o,
+    // self-ID packets
+    output wire              sid_quadlet_valid_o,
+    output wire [      31:0] sid_quadlet_o,
+    output wire              sid_end_o,
+    output wire              sid_end_ok_o,
+    output wire              sid_phase_end_o
 );
   `include "ohci_regmap.vh"
 
@@ -93,10 +110,11 @@ module ohci_link_rx #(
   localparam [2:0] R_STATUS = 3'd5;  // a PHY status transfer
 
   // What the packet is, from its first quadlet.
-  localparam [1:0] K_UNKNOWN = 2'd0;
-  localparam [1:0] K_ISO = 2'd1;
-  localparam [1:0] K_CYCLE_START = 2'd2;
-  localparam [1:0] K_OTHER = 2'd3;
+  localparam [2:0] K_UNKNOWN = 3'd0;
+  localparam [2:0] K_ISO = 3'd1;
+  localparam [2:0] K_CYCLE_START = 3'd2;
+  localparam [2:0] K_OTHER = 3'd3;
+  localparam [2:0] K_SELF_ID = 3'd4;
 
   reg [2:0] state_reg;
   reg [1:0] speed_reg;
@@ -105,7 +123,7 @@ module ohci_link_rx #(
   reg quadlet_valid_reg;  // shift_reg held a whole quadlet at the last edge
   reg [31:0] quadlet_reg;
   reg [11:0] index_reg;  // index of quadlet_reg in the packet
-  reg [1:0] kind_reg;
+  reg [2:0] kind_reg;
   reg [31:0] header_reg;
   reg [10:0] data_words_reg;  // ceil(data_length / 4)
   reg [31:0] crc_reg;
@@ -129,9 +147,15 @@ module ohci_link_rx #(
   reg [3:0] status_clks_reg;
   reg bus_reset_reg;
   reg phy_reg_valid_reg;
+  reg sid_phase_reg;  // between a bus reset status and the register 0 status
+  reg sid_quadlet_valid_reg;
+  reg [31:0] sid_quadlet_reg;
+  reg sid_end_reg;
+  reg sid_end_ok_reg;
+  reg sid_phase_end_reg;
 
   wire receiving = link_enable_i && !link_drives_i && phy_ctl_i == CTL_RECEIVE;
-  wire status = link_enable_i && !link_drives_i && phy_ctl_i == CTL_STATUS;
+  wire status = lps_i && !link_drives_i && phy_ctl_i == CTL_STATUS;
   // The status bits of this clk at their place: S(2k) at bit 15-2k, S(2k+1) at bit 14-2k.
   wire [15:0] status_now = {phy_d_i[7:6], 14'd0} >> {status_clks_reg[2:0], 1'b0};
   wire [4:0] chunks_per_quadlet = speed_reg == SPEED_S100 ? 5'd16 :
@@ -180,7 +204,13 @@ module ohci_link_rx #(
     quadlet_valid_reg <= 1'b0;
     bus_reset_reg <= 1'b0;
     phy_reg_valid_reg <= 1'b0;
+    sid_quadlet_valid_reg <= 1'b0;
+    sid_end_reg <= 1'b0;
+    sid_phase_end_reg <= 1'b0;
     if (rst) begin
+      sid_phase_reg <= 1'b0;
+      sid_quadlet_reg <= 32'd0;
+      sid_end_ok_reg <= 1'b0;
       status_bits_reg <= 16'd0;
       status_clks_reg <= 4'd0;
       state_reg <= R_IDLE;
@@ -229,7 +259,14 @@ module ohci_link_rx #(
             status_clks_reg <= status_clks_reg + 4'd1;
           end else begin
             // the transfer ended (a receive may cut it short; a ninth clk is not a status)
-            if (status_clks_reg >= 4'd2 && status_bits_reg[13]) bus_reset_reg <= 1'b1;
+            if (status_clks_reg >= 4'd2 && status_bits_reg[13]) begin
+              bus_reset_reg <= 1'b1;
+              sid_phase_reg <= 1'b1;
+            end else if (status_clks_reg == 4'd8 && status_bits_reg[11:8] == 4'd0 &&
+                         sid_phase_reg) begin
+              sid_phase_reg <= 1'b0;
+              sid_phase_end_reg <= 1'b1;
+            end
             if (status_clks_reg == 4'd8) phy_reg_valid_reg <= 1'b1;
             if (receiving) begin
               age_reg <= 16'd1;
@@ -294,7 +331,8 @@ module ohci_link_rx #(
         crc_reg <= crc_after;
         if (index_reg == 12'd0) begin
           header_reg <= quadlet_reg;
-          kind_reg <= q_tcode == OHCI_TCODE_ISO_BLOCK ? K_ISO :
+          kind_reg <= sid_phase_reg ? K_SELF_ID :
+                      q_tcode == OHCI_TCODE_ISO_BLOCK ? K_ISO :
                       q_tcode == OHCI_TCODE_CYCLE_START ? K_CYCLE_START : K_OTHER;
           // (a data_length above the S400 maximum of 4096 is stored up to 1024 quadlets and
           // reported as ack_data_error)
@@ -308,6 +346,10 @@ module ohci_link_rx #(
           cycle_time_reg <= quadlet_reg;
         end else if (kind_reg == K_CYCLE_START && index_reg == 12'd4) begin
           header_ok_reg <= quadlet_reg == ~crc_reg;
+        end
+        if (sid_phase_reg) begin
+          sid_quadlet_valid_reg <= 1'b1;
+          sid_quadlet_reg <= quadlet_reg;
         end
         if (is_data) begin
           if (ring_has_room && !overrun_reg) begin
@@ -337,6 +379,9 @@ module ohci_link_rx #(
           end else begin
             wr_ptr_reg <= commit_ptr_reg;
           end
+        end else if (kind_reg == K_SELF_ID) begin
+          sid_end_reg <= 1'b1;
+          sid_end_ok_reg <= chunks_reg == 5'd0 && quadlets_reg != 12'd0 && !quadlets_reg[0];
         end else begin
           wr_ptr_reg <= commit_ptr_reg;
           if (kind_reg == K_CYCLE_START && header_ok_reg && quadlets_reg == 12'd5 &&
@@ -364,5 +409,10 @@ module ohci_link_rx #(
   assign phy_reg_valid_o = phy_reg_valid_reg;
   assign phy_reg_addr_o = status_bits_reg[11:8];
   assign phy_reg_data_o = status_bits_reg[7:0];
+  assign sid_quadlet_valid_o = sid_quadlet_valid_reg;
+  assign sid_quadlet_o = sid_quadlet_reg;
+  assign sid_end_o = sid_end_reg;
+  assign sid_end_ok_o = sid_end_ok_reg;
+  assign sid_phase_end_o = sid_phase_end_reg;
 endmodule
 `resetall

@@ -9,6 +9,10 @@
 //     (zero-padded to a quadlet by the DMA), data CRC. A zero-length packet has no data block
 //     and no data CRC.
 // After a cycle start has been sent, iso_start_o opens the isochronous period of that cycle.
+// PHY register requests from PhyControl (phy_req_*): RdReg {1, 100, address[3:0], 0} (9 bits)
+// and WrReg {1, 101, address[3:0], data[7:0], 0} (17 bits) on LREQ; they need only LPS (not
+// linkEnable), take no grant, and come after a pending cycle start but before an isochronous
+// packet. The PHY answers a RdReg with a register status transfer (ohci_link_rx).
 //
 // PHY-link protocol (reference/ohci-isoch.md 4.4, TI 1394a): LREQ is 8 bits {1, type[2:0],
 // speed[2:0], 0}, one per clk, MSB first. The PHY answers Grant (CTL=11) for one clk and Idle
@@ -18,7 +22,9 @@
 //
 // Latencies (clk edges; all pin outputs registered):
 //   - iso_accept_o is combinational: the packet is taken at the edge it is high.
-//   - LREQ starts at the edge a request is taken (phy_lreq high from that edge for 1 clk).
+//   - LREQ starts at the edge a request is taken (phy_lreq high from that edge for 1 clk);
+//     phy_req_accept_o is combinational, like iso_accept_o: the register request is taken at the
+//     edge it is high, and the link is idle again after its stop bit (9 or 17 clk).
 //   - The PHY's Grant is seen at edge G; Idle at G+1; the link drives Transmit from edge G+1,
 //     so the PHY samples the first data chunk at edge G+2.
 //   - Each quadlet takes 4 (S400), 8 (S200) or 16 (S100) clk on the wire.
@@ -52,6 +58,13 @@ module ohci_link_tx #(
     output wire [      15:0] iso_cycle_o,       // cycleSeconds[2:0]:cycleCount of that cycle
     output wire              cycle_lost_o,      // pulse: a cycle start could not be sent in time
     output wire              busy_o,
+    // PHY register requests (PhyControl)
+    input  wire              lps_i,             // HCControl.LPS
+    input  wire              phy_req_valid_i,
+    input  wire              phy_req_write_i,   // 1 WrReg, 0 RdReg
+    input  wire [       3:0] phy_req_addr_i,
+    input  wire [       7:0] phy_req_data_i,
+    output wire              phy_req_accept_o,
     // packet RAM read port
     output wire              ram_rd_en_o,
     output wire [CTX_W+WORD_W-1:0] ram_rd_addr_o,
@@ -73,6 +86,8 @@ module ohci_link_tx #(
   // LREQ request types.
   localparam [2:0] LREQ_ISO_REQ = 3'b001;
   localparam [2:0] LREQ_PRI_REQ = 3'b010;
+  localparam [2:0] LREQ_RD_REG = 3'b100;
+  localparam [2:0] LREQ_WR_REG = 3'b101;
   // Speed codes (OHCI spd / 1394 speed code).
   localparam [1:0] SPEED_S100 = 2'd0;
   localparam [1:0] SPEED_S200 = 2'd1;
@@ -87,6 +102,7 @@ module ohci_link_tx #(
   localparam [2:0] L_GRANT_IDLE = 3'd3;
   localparam [2:0] L_TX = 3'd4;
   localparam [2:0] L_RELEASE = 3'd5;
+  localparam [2:0] L_LREQ_REG = 3'd6;  // a register request on LREQ: no grant follows
 
   // What the quadlet in the shifter is.
   localparam [2:0] SQ_START = 3'd0;  // nothing loaded yet
@@ -107,8 +123,8 @@ module ohci_link_tx #(
   reg [10:0] index_reg;  // header or payload quadlet index of the quadlet in the shifter
   reg [CTX_W-1:0] ctx_reg;
   reg [1:0] speed_reg;
-  reg [6:0] lreq_shift_reg;
-  reg [2:0] lreq_count_reg;
+  reg [15:0] lreq_shift_reg;  // the request's bits after the start bit, MSB first
+  reg [4:0] lreq_count_reg;
   reg [31:0] shift_reg;
   reg [4:0] chunk_count_reg;  // chunks of the shifter already sent
   reg [31:0] crc_reg;
@@ -219,8 +235,11 @@ module ohci_link_tx #(
 
   wire [WORD_W-1:0] following_index = next_index[WORD_W-1:0] + {{(WORD_W - 1) {1'b0}}, 1'b1};
   // The link takes an isochronous packet when idle, with no cycle start to send first.
+  // A PHY register request goes first unless a cycle start waits (or is due in this clk).
+  wire phy_take = state_reg == L_IDLE && lps_i && phy_req_valid_i && !quiesce_i &&
+                  !(link_enable_i && (cs_pending_reg || cycle_start_i));
   wire iso_take = state_reg == L_IDLE && link_enable_i && iso_valid_i && !cs_pending_reg &&
-                  !cycle_start_i && !quiesce_i;
+                  !cycle_start_i && !quiesce_i && !phy_take;
   wire quadlet_done = chunk_count_reg == chunks_per_quadlet;
   wire [31:0] chunk_source = quadlet_done ? next_quadlet : shift_reg;
 
@@ -241,8 +260,8 @@ module ohci_link_tx #(
       index_reg <= 11'd0;
       ctx_reg <= {CTX_W{1'b0}};
       speed_reg <= SPEED_S100;
-      lreq_shift_reg <= 7'd0;
-      lreq_count_reg <= 3'd0;
+      lreq_shift_reg <= 16'd0;
+      lreq_count_reg <= 5'd0;
       shift_reg <= 32'd0;
       chunk_count_reg <= 5'd0;
       crc_reg <= CRC_INIT;
@@ -275,9 +294,19 @@ module ohci_link_tx #(
             words_reg <= 11'd0;
             speed_reg <= SPEED_S100;
             phy_lreq_reg <= 1'b1;  // start bit
-            lreq_shift_reg <= {LREQ_PRI_REQ, 3'b000, 1'b0};
-            lreq_count_reg <= 3'd7;
+            lreq_shift_reg <= {LREQ_PRI_REQ, 3'b000, 1'b0, 9'd0};
+            lreq_count_reg <= 5'd7;
             state_reg <= L_LREQ;
+          end else if (phy_take) begin
+            phy_lreq_reg <= 1'b1;
+            if (phy_req_write_i) begin
+              lreq_shift_reg <= {LREQ_WR_REG, phy_req_addr_i, phy_req_data_i, 1'b0};
+              lreq_count_reg <= 5'd16;
+            end else begin
+              lreq_shift_reg <= {LREQ_RD_REG, phy_req_addr_i, 1'b0, 8'd0};
+              lreq_count_reg <= 5'd8;
+            end
+            state_reg <= L_LREQ_REG;
           end else if (iso_take) begin
             is_cycle_start_reg <= 1'b0;
             hdr_reg[0] <= iso_header_i;
@@ -288,16 +317,16 @@ module ohci_link_tx #(
             ram_rd_en_reg <= 1'b1;  // payload quadlet 0, held until the data block starts
             ram_rd_addr_reg <= {iso_ctx_i, {WORD_W{1'b0}}};
             phy_lreq_reg <= 1'b1;
-            lreq_shift_reg <= {LREQ_ISO_REQ, iso_speed_i, 1'b0, 1'b0};
-            lreq_count_reg <= 3'd7;
+            lreq_shift_reg <= {LREQ_ISO_REQ, iso_speed_i, 1'b0, 1'b0, 9'd0};
+            lreq_count_reg <= 5'd7;
             state_reg <= L_LREQ;
           end
         end
-        L_LREQ: begin
-          phy_lreq_reg <= lreq_shift_reg[6];
-          lreq_shift_reg <= {lreq_shift_reg[5:0], 1'b0};
-          lreq_count_reg <= lreq_count_reg - 3'd1;
-          if (lreq_count_reg == 3'd1) state_reg <= L_WAIT_GRANT;
+        L_LREQ, L_LREQ_REG: begin
+          phy_lreq_reg <= lreq_shift_reg[15];
+          lreq_shift_reg <= {lreq_shift_reg[14:0], 1'b0};
+          lreq_count_reg <= lreq_count_reg - 5'd1;
+          if (lreq_count_reg == 5'd1) state_reg <= state_reg == L_LREQ ? L_WAIT_GRANT : L_IDLE;
         end
         L_WAIT_GRANT: begin
           phy_lreq_reg <= 1'b0;
@@ -358,6 +387,7 @@ module ohci_link_tx #(
   end
 
   assign iso_accept_o = iso_take;
+  assign phy_req_accept_o = phy_take;
   assign iso_done_o = iso_done_reg;
   assign iso_ctx_o = ctx_reg;
   assign iso_start_o = iso_start_reg;

@@ -10,31 +10,69 @@
 /* verilator lint_off UNUSEDPARAM */
 
 // Register window offsets.
-localparam [10:0] OHCI_VERSION                     = 11'h000;
-localparam [10:0] OHCI_HC_CONTROL_SET              = 11'h050;
-localparam [10:0] OHCI_HC_CONTROL_CLEAR            = 11'h054;
-localparam [10:0] OHCI_SELF_ID_COUNT               = 11'h068;
-localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_HI_SET   = 11'h070;
-localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_HI_CLEAR = 11'h074;
-localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_LO_SET   = 11'h078;
-localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_LO_CLEAR = 11'h07C;
-localparam [10:0] OHCI_INT_EVENT_SET               = 11'h080;
-localparam [10:0] OHCI_INT_EVENT_CLEAR             = 11'h084;
-localparam [10:0] OHCI_INT_MASK_SET                = 11'h088;
-localparam [10:0] OHCI_INT_MASK_CLEAR              = 11'h08C;
-localparam [10:0] OHCI_ISO_XMIT_INT_EVENT_SET      = 11'h090;
-localparam [10:0] OHCI_ISO_XMIT_INT_EVENT_CLEAR    = 11'h094;
-localparam [10:0] OHCI_ISO_XMIT_INT_MASK_SET       = 11'h098;
-localparam [10:0] OHCI_ISO_XMIT_INT_MASK_CLEAR     = 11'h09C;
-localparam [10:0] OHCI_ISO_RECV_INT_EVENT_SET      = 11'h0A0;
-localparam [10:0] OHCI_ISO_RECV_INT_EVENT_CLEAR    = 11'h0A4;
-localparam [10:0] OHCI_ISO_RECV_INT_MASK_SET       = 11'h0A8;
-localparam [10:0] OHCI_ISO_RECV_INT_MASK_CLEAR     = 11'h0AC;
-localparam [10:0] OHCI_LINK_CONTROL_SET            = 11'h0E0;
-localparam [10:0] OHCI_LINK_CONTROL_CLEAR          = 11'h0E4;
-localparam [10:0] OHCI_NODE_ID                     = 11'h0E8;
-localparam [10:0] OHCI_PHY_CONTROL                 = 11'h0EC;
-localparam [10:0] OHCI_ISOCHRONOUS_CYCLE_TIMER     = 11'h0F0;
+localparam [10:0] OHCI_VERSION                           = 11'h000;
+localparam [10:0] OHCI_AT_RETRIES                        = 11'h008;
+localparam [10:0] OHCI_CSR_READ_DATA                     = 11'h00C;
+localparam [10:0] OHCI_CSR_COMPARE_DATA                  = 11'h010;
+localparam [10:0] OHCI_CSR_CONTROL                       = 11'h014;
+localparam [10:0] OHCI_CONFIG_ROM_HDR                    = 11'h018;
+localparam [10:0] OHCI_BUS_ID                            = 11'h01C;
+localparam [10:0] OHCI_BUS_OPTIONS                       = 11'h020;
+localparam [10:0] OHCI_GUID_HI                           = 11'h024;
+localparam [10:0] OHCI_GUID_LO                           = 11'h028;
+localparam [10:0] OHCI_CONFIG_ROM_MAP                    = 11'h034;
+localparam [10:0] OHCI_POSTED_WRITE_ADDRESS_LO           = 11'h038;
+localparam [10:0] OHCI_POSTED_WRITE_ADDRESS_HI           = 11'h03C;
+localparam [10:0] OHCI_HC_CONTROL_SET                    = 11'h050;
+localparam [10:0] OHCI_HC_CONTROL_CLEAR                  = 11'h054;
+localparam [10:0] OHCI_SELF_ID_BUFFER                    = 11'h064;
+localparam [10:0] OHCI_SELF_ID_COUNT                     = 11'h068;
+localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_HI_SET         = 11'h070;
+localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_HI_CLEAR       = 11'h074;
+localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_LO_SET         = 11'h078;
+localparam [10:0] OHCI_IR_MULTI_CHAN_MASK_LO_CLEAR       = 11'h07C;
+localparam [10:0] OHCI_INT_EVENT_SET                     = 11'h080;
+localparam [10:0] OHCI_INT_EVENT_CLEAR                   = 11'h084;
+localparam [10:0] OHCI_INT_MASK_SET                      = 11'h088;
+localparam [10:0] OHCI_INT_MASK_CLEAR                    = 11'h08C;
+localparam [10:0] OHCI_ISO_XMIT_INT_EVENT_SET            = 11'h090;
+localparam [10:0] OHCI_ISO_XMIT_INT_EVENT_CLEAR          = 11'h094;
+localparam [10:0] OHCI_ISO_XMIT_INT_MASK_SET             = 11'h098;
+localparam [10:0] OHCI_ISO_XMIT_INT_MASK_CLEAR           = 11'h09C;
+localparam [10:0] OHCI_ISO_RECV_INT_EVENT_SET            = 11'h0A0;
+localparam [10:0] OHCI_ISO_RECV_INT_EVENT_CLEAR          = 11'h0A4;
+localparam [10:0] OHCI_ISO_RECV_INT_MASK_SET             = 11'h0A8;
+localparam [10:0] OHCI_ISO_RECV_INT_MASK_CLEAR           = 11'h0AC;
+localparam [10:0] OHCI_INITIAL_BANDWIDTH_AVAILABLE       = 11'h0B0;
+localparam [10:0] OHCI_INITIAL_CHANNELS_AVAILABLE_HI     = 11'h0B4;
+localparam [10:0] OHCI_INITIAL_CHANNELS_AVAILABLE_LO     = 11'h0B8;
+localparam [10:0] OHCI_FAIRNESS_CONTROL                  = 11'h0DC;
+localparam [10:0] OHCI_LINK_CONTROL_SET                  = 11'h0E0;
+localparam [10:0] OHCI_LINK_CONTROL_CLEAR                = 11'h0E4;
+localparam [10:0] OHCI_NODE_ID                           = 11'h0E8;
+localparam [10:0] OHCI_PHY_CONTROL                       = 11'h0EC;
+localparam [10:0] OHCI_ISOCHRONOUS_CYCLE_TIMER           = 11'h0F0;
+localparam [10:0] OHCI_AS_REQ_FILTER_HI_SET              = 11'h100;
+localparam [10:0] OHCI_AS_REQ_FILTER_HI_CLEAR            = 11'h104;
+localparam [10:0] OHCI_AS_REQ_FILTER_LO_SET              = 11'h108;
+localparam [10:0] OHCI_AS_REQ_FILTER_LO_CLEAR            = 11'h10C;
+localparam [10:0] OHCI_PHY_REQ_FILTER_HI_SET             = 11'h110;
+localparam [10:0] OHCI_PHY_REQ_FILTER_HI_CLEAR           = 11'h114;
+localparam [10:0] OHCI_PHY_REQ_FILTER_LO_SET             = 11'h118;
+localparam [10:0] OHCI_PHY_REQ_FILTER_LO_CLEAR           = 11'h11C;
+localparam [10:0] OHCI_PHY_UPPER_BOUND                   = 11'h120;
+localparam [10:0] OHCI_AT_REQUEST_CONTEXT_CONTROL_SET    = 11'h180;
+localparam [10:0] OHCI_AT_REQUEST_CONTEXT_CONTROL_CLEAR  = 11'h184;
+localparam [10:0] OHCI_AT_REQUEST_COMMAND_PTR            = 11'h18C;
+localparam [10:0] OHCI_AT_RESPONSE_CONTEXT_CONTROL_SET   = 11'h1A0;
+localparam [10:0] OHCI_AT_RESPONSE_CONTEXT_CONTROL_CLEAR = 11'h1A4;
+localparam [10:0] OHCI_AT_RESPONSE_COMMAND_PTR           = 11'h1AC;
+localparam [10:0] OHCI_AR_REQUEST_CONTEXT_CONTROL_SET    = 11'h1C0;
+localparam [10:0] OHCI_AR_REQUEST_CONTEXT_CONTROL_CLEAR  = 11'h1C4;
+localparam [10:0] OHCI_AR_REQUEST_COMMAND_PTR            = 11'h1CC;
+localparam [10:0] OHCI_AR_RESPONSE_CONTEXT_CONTROL_SET   = 11'h1E0;
+localparam [10:0] OHCI_AR_RESPONSE_CONTEXT_CONTROL_CLEAR = 11'h1E4;
+localparam [10:0] OHCI_AR_RESPONSE_COMMAND_PTR           = 11'h1EC;
 
 // Context blocks: IT context n at BASE + n * STRIDE, registers at the offsets below.
 localparam [10:0] OHCI_IT_CONTEXT_BASE       = 11'h200;
@@ -55,6 +93,78 @@ localparam integer OHCI_VERSION_VERSION_LSB    = 16;
 localparam integer OHCI_VERSION_VERSION_WIDTH  = 8;
 localparam integer OHCI_VERSION_GUID_ROM       = 24;
 
+// ATRetries fields.
+localparam integer OHCI_AT_RETRIES_MAX_AT_REQ_RETRIES_LSB      = 0;
+localparam integer OHCI_AT_RETRIES_MAX_AT_REQ_RETRIES_WIDTH    = 4;
+localparam integer OHCI_AT_RETRIES_MAX_AT_RESP_RETRIES_LSB     = 4;
+localparam integer OHCI_AT_RETRIES_MAX_AT_RESP_RETRIES_WIDTH   = 4;
+localparam integer OHCI_AT_RETRIES_MAX_PHYS_RESP_RETRIES_LSB   = 8;
+localparam integer OHCI_AT_RETRIES_MAX_PHYS_RESP_RETRIES_WIDTH = 4;
+localparam integer OHCI_AT_RETRIES_CYCLE_LIMIT_LSB             = 16;
+localparam integer OHCI_AT_RETRIES_CYCLE_LIMIT_WIDTH           = 13;
+localparam integer OHCI_AT_RETRIES_SECOND_LIMIT_LSB            = 29;
+localparam integer OHCI_AT_RETRIES_SECOND_LIMIT_WIDTH          = 3;
+
+// CSRReadData fields.
+localparam integer OHCI_CSR_READ_DATA_DATA_LSB   = 0;
+localparam integer OHCI_CSR_READ_DATA_DATA_WIDTH = 32;
+
+// CSRCompareData fields.
+localparam integer OHCI_CSR_COMPARE_DATA_DATA_LSB   = 0;
+localparam integer OHCI_CSR_COMPARE_DATA_DATA_WIDTH = 32;
+
+// CSRControl fields.
+localparam integer OHCI_CSR_CONTROL_CSR_SEL_LSB   = 0;
+localparam integer OHCI_CSR_CONTROL_CSR_SEL_WIDTH = 2;
+localparam integer OHCI_CSR_CONTROL_CSR_DONE      = 31;
+
+// ConfigROMhdr fields.
+localparam integer OHCI_CONFIG_ROM_HDR_ROM_CRC_VALUE_LSB   = 0;
+localparam integer OHCI_CONFIG_ROM_HDR_ROM_CRC_VALUE_WIDTH = 16;
+localparam integer OHCI_CONFIG_ROM_HDR_CRC_LENGTH_LSB      = 16;
+localparam integer OHCI_CONFIG_ROM_HDR_CRC_LENGTH_WIDTH    = 8;
+localparam integer OHCI_CONFIG_ROM_HDR_INFO_LENGTH_LSB     = 24;
+localparam integer OHCI_CONFIG_ROM_HDR_INFO_LENGTH_WIDTH   = 8;
+
+// BusID fields.
+localparam integer OHCI_BUS_ID_BUS_NAME_LSB   = 0;
+localparam integer OHCI_BUS_ID_BUS_NAME_WIDTH = 32;
+
+// BusOptions fields.
+localparam integer OHCI_BUS_OPTIONS_LNK_SPD_LSB       = 0;
+localparam integer OHCI_BUS_OPTIONS_LNK_SPD_WIDTH     = 3;
+localparam integer OHCI_BUS_OPTIONS_G_LSB             = 6;
+localparam integer OHCI_BUS_OPTIONS_G_WIDTH           = 2;
+localparam integer OHCI_BUS_OPTIONS_MAX_REC_LSB       = 12;
+localparam integer OHCI_BUS_OPTIONS_MAX_REC_WIDTH     = 4;
+localparam integer OHCI_BUS_OPTIONS_CYC_CLK_ACC_LSB   = 16;
+localparam integer OHCI_BUS_OPTIONS_CYC_CLK_ACC_WIDTH = 8;
+localparam integer OHCI_BUS_OPTIONS_PMC               = 27;
+localparam integer OHCI_BUS_OPTIONS_BMC               = 28;
+localparam integer OHCI_BUS_OPTIONS_ISC               = 29;
+localparam integer OHCI_BUS_OPTIONS_CMC               = 30;
+localparam integer OHCI_BUS_OPTIONS_IRMC              = 31;
+
+// GUIDHi fields.
+localparam integer OHCI_GUID_HI_GUID_LSB   = 0;
+localparam integer OHCI_GUID_HI_GUID_WIDTH = 32;
+
+// GUIDLo fields.
+localparam integer OHCI_GUID_LO_GUID_LSB   = 0;
+localparam integer OHCI_GUID_LO_GUID_WIDTH = 32;
+
+// ConfigROMmap fields.
+localparam integer OHCI_CONFIG_ROM_MAP_CONFIG_ROM_ADDR_LSB   = 10;
+localparam integer OHCI_CONFIG_ROM_MAP_CONFIG_ROM_ADDR_WIDTH = 22;
+
+// PostedWriteAddressLo fields.
+localparam integer OHCI_POSTED_WRITE_ADDRESS_LO_VALUE_LSB   = 0;
+localparam integer OHCI_POSTED_WRITE_ADDRESS_LO_VALUE_WIDTH = 32;
+
+// PostedWriteAddressHi fields.
+localparam integer OHCI_POSTED_WRITE_ADDRESS_HI_VALUE_LSB   = 0;
+localparam integer OHCI_POSTED_WRITE_ADDRESS_HI_VALUE_WIDTH = 32;
+
 // HCControlSet / HCControlClear fields.
 localparam integer OHCI_HC_CONTROL_SOFT_RESET           = 16;
 localparam integer OHCI_HC_CONTROL_LINK_ENABLE          = 17;
@@ -65,6 +175,10 @@ localparam integer OHCI_HC_CONTROL_PROGRAM_PHY_ENABLE   = 23;
 localparam integer OHCI_HC_CONTROL_ACK_TARDY_ENABLE     = 29;
 localparam integer OHCI_HC_CONTROL_NO_BYTE_SWAP_DATA    = 30;
 localparam integer OHCI_HC_CONTROL_BIB_IMAGE_VALID      = 31;
+
+// SelfIDBuffer fields.
+localparam integer OHCI_SELF_ID_BUFFER_SELF_ID_BUFFER_PTR_LSB   = 11;
+localparam integer OHCI_SELF_ID_BUFFER_SELF_ID_BUFFER_PTR_WIDTH = 21;
 
 // SelfIDCount fields.
 localparam integer OHCI_SELF_ID_COUNT_SELF_ID_SIZE_LSB         = 2;
@@ -152,6 +266,22 @@ localparam integer OHCI_ISO_RECV_INT_EVENT_CONTEXTS_WIDTH = 32;
 localparam integer OHCI_ISO_RECV_INT_MASK_CONTEXTS_LSB   = 0;
 localparam integer OHCI_ISO_RECV_INT_MASK_CONTEXTS_WIDTH = 32;
 
+// InitialBandwidthAvailable fields.
+localparam integer OHCI_INITIAL_BANDWIDTH_AVAILABLE_INITIAL_BANDWIDTH_AVAILABLE_LSB   = 0;
+localparam integer OHCI_INITIAL_BANDWIDTH_AVAILABLE_INITIAL_BANDWIDTH_AVAILABLE_WIDTH = 13;
+
+// InitialChannelsAvailableHi fields.
+localparam integer OHCI_INITIAL_CHANNELS_AVAILABLE_HI_CHANNELS_LSB   = 0;
+localparam integer OHCI_INITIAL_CHANNELS_AVAILABLE_HI_CHANNELS_WIDTH = 32;
+
+// InitialChannelsAvailableLo fields.
+localparam integer OHCI_INITIAL_CHANNELS_AVAILABLE_LO_CHANNELS_LSB   = 0;
+localparam integer OHCI_INITIAL_CHANNELS_AVAILABLE_LO_CHANNELS_WIDTH = 32;
+
+// FairnessControl fields.
+localparam integer OHCI_FAIRNESS_CONTROL_PRI_REQ_LSB   = 0;
+localparam integer OHCI_FAIRNESS_CONTROL_PRI_REQ_WIDTH = 6;
+
 // LinkControlSet / LinkControlClear fields.
 localparam integer OHCI_LINK_CONTROL_TAG1_SYNC_FILTER_LOCK = 6;
 localparam integer OHCI_LINK_CONTROL_RCV_SELF_ID           = 9;
@@ -189,6 +319,58 @@ localparam integer OHCI_ISOCHRONOUS_CYCLE_TIMER_CYCLE_COUNT_LSB     = 12;
 localparam integer OHCI_ISOCHRONOUS_CYCLE_TIMER_CYCLE_COUNT_WIDTH   = 13;
 localparam integer OHCI_ISOCHRONOUS_CYCLE_TIMER_CYCLE_SECONDS_LSB   = 25;
 localparam integer OHCI_ISOCHRONOUS_CYCLE_TIMER_CYCLE_SECONDS_WIDTH = 7;
+
+// AsynchronousRequestFilterHiSet / AsynchronousRequestFilterHiClear fields.
+localparam integer OHCI_AS_REQ_FILTER_HI_NODES_LSB   = 0;
+localparam integer OHCI_AS_REQ_FILTER_HI_NODES_WIDTH = 32;
+
+// AsynchronousRequestFilterLoSet / AsynchronousRequestFilterLoClear fields.
+localparam integer OHCI_AS_REQ_FILTER_LO_NODES_LSB   = 0;
+localparam integer OHCI_AS_REQ_FILTER_LO_NODES_WIDTH = 32;
+
+// PhysicalRequestFilterHiSet / PhysicalRequestFilterHiClear fields.
+localparam integer OHCI_PHY_REQ_FILTER_HI_NODES_LSB   = 0;
+localparam integer OHCI_PHY_REQ_FILTER_HI_NODES_WIDTH = 32;
+
+// PhysicalRequestFilterLoSet / PhysicalRequestFilterLoClear fields.
+localparam integer OHCI_PHY_REQ_FILTER_LO_NODES_LSB   = 0;
+localparam integer OHCI_PHY_REQ_FILTER_LO_NODES_WIDTH = 32;
+
+// PhyUpperBound fields.
+localparam integer OHCI_PHY_UPPER_BOUND_PHYS_UPPER_BOUND_LSB   = 0;
+localparam integer OHCI_PHY_UPPER_BOUND_PHYS_UPPER_BOUND_WIDTH = 32;
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+localparam integer OHCI_AT_REQUEST_CONTEXT_CONTROL_ASYNC_WAKE = 12;
+localparam integer OHCI_AT_REQUEST_CONTEXT_CONTROL_ASYNC_RUN  = 15;
+
+// CommandPtr (asynchronous) fields.
+localparam integer OHCI_AT_REQUEST_COMMAND_PTR_ASYNC_COMMAND_LSB   = 0;
+localparam integer OHCI_AT_REQUEST_COMMAND_PTR_ASYNC_COMMAND_WIDTH = 32;
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+localparam integer OHCI_AT_RESPONSE_CONTEXT_CONTROL_ASYNC_WAKE = 12;
+localparam integer OHCI_AT_RESPONSE_CONTEXT_CONTROL_ASYNC_RUN  = 15;
+
+// CommandPtr (asynchronous) fields.
+localparam integer OHCI_AT_RESPONSE_COMMAND_PTR_ASYNC_COMMAND_LSB   = 0;
+localparam integer OHCI_AT_RESPONSE_COMMAND_PTR_ASYNC_COMMAND_WIDTH = 32;
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+localparam integer OHCI_AR_REQUEST_CONTEXT_CONTROL_ASYNC_WAKE = 12;
+localparam integer OHCI_AR_REQUEST_CONTEXT_CONTROL_ASYNC_RUN  = 15;
+
+// CommandPtr (asynchronous) fields.
+localparam integer OHCI_AR_REQUEST_COMMAND_PTR_ASYNC_COMMAND_LSB   = 0;
+localparam integer OHCI_AR_REQUEST_COMMAND_PTR_ASYNC_COMMAND_WIDTH = 32;
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+localparam integer OHCI_AR_RESPONSE_CONTEXT_CONTROL_ASYNC_WAKE = 12;
+localparam integer OHCI_AR_RESPONSE_CONTEXT_CONTROL_ASYNC_RUN  = 15;
+
+// CommandPtr (asynchronous) fields.
+localparam integer OHCI_AR_RESPONSE_COMMAND_PTR_ASYNC_COMMAND_LSB   = 0;
+localparam integer OHCI_AR_RESPONSE_COMMAND_PTR_ASYNC_COMMAND_WIDTH = 32;
 
 // ContextControlSet / ContextControlClear fields.
 localparam integer OHCI_CONTEXT_CONTROL_EVENT_CODE_LSB   = 0;
@@ -235,6 +417,25 @@ localparam integer OHCI_DROPPED_PACKETS_COUNT_WIDTH = 32;
 
 // Values of constant registers.
 localparam [31:0] OHCI_VERSION_VALUE = 32'h00010010;
+localparam [31:0] OHCI_BUS_ID_VALUE  = 32'h31333934;
+
+// Power-on values of registers whose every field has a reset value.
+localparam [31:0] OHCI_AT_RETRIES_RESET                    = 32'h00000000;
+localparam [31:0] OHCI_CONFIG_ROM_HDR_RESET                = 32'h00000000;
+localparam [31:0] OHCI_BUS_OPTIONS_RESET                   = 32'h0000A002;
+localparam [31:0] OHCI_CONFIG_ROM_MAP_RESET                = 32'h00000000;
+localparam [31:0] OHCI_POSTED_WRITE_ADDRESS_LO_RESET       = 32'h00000000;
+localparam [31:0] OHCI_POSTED_WRITE_ADDRESS_HI_RESET       = 32'h00000000;
+localparam [31:0] OHCI_SELF_ID_BUFFER_RESET                = 32'h00000000;
+localparam [31:0] OHCI_INITIAL_BANDWIDTH_AVAILABLE_RESET   = 32'h00001333;
+localparam [31:0] OHCI_INITIAL_CHANNELS_AVAILABLE_HI_RESET = 32'hFFFFFFFF;
+localparam [31:0] OHCI_INITIAL_CHANNELS_AVAILABLE_LO_RESET = 32'hFFFFFFFF;
+localparam [31:0] OHCI_FAIRNESS_CONTROL_RESET              = 32'h00000000;
+localparam [31:0] OHCI_PHY_UPPER_BOUND_RESET               = 32'h00000000;
+localparam [31:0] OHCI_AT_REQUEST_COMMAND_PTR_RESET        = 32'h00000000;
+localparam [31:0] OHCI_AT_RESPONSE_COMMAND_PTR_RESET       = 32'h00000000;
+localparam [31:0] OHCI_AR_REQUEST_COMMAND_PTR_RESET        = 32'h00000000;
+localparam [31:0] OHCI_AR_RESPONSE_COMMAND_PTR_RESET       = 32'h00000000;
 
 // DMA descriptors (16-byte little-endian structures in host memory): quadlet offsets.
 localparam [4:0] OHCI_DESC_CONTROL    = 5'h00;
@@ -293,6 +494,12 @@ localparam integer OHCI_DESC_ISO_HEADER_SPD_WIDTH     = 3;
 localparam integer OHCI_DESC_ISO_LENGTH_DATA_LENGTH_LSB   = 16;
 localparam integer OHCI_DESC_ISO_LENGTH_DATA_LENGTH_WIDTH = 16;
 
+// csr_sel encodings (csr_control.csr_sel).
+localparam [1:0] OHCI_CSR_SEL_BUS_MANAGER_ID        = 2'h0;
+localparam [1:0] OHCI_CSR_SEL_BANDWIDTH_AVAILABLE   = 2'h1;
+localparam [1:0] OHCI_CSR_SEL_CHANNELS_AVAILABLE_HI = 2'h2;
+localparam [1:0] OHCI_CSR_SEL_CHANNELS_AVAILABLE_LO = 2'h3;
+
 // desc_branch encodings (control.branch).
 localparam [1:0] OHCI_DESC_B_NEVER  = 2'h0;
 localparam [1:0] OHCI_DESC_B_ALWAYS = 2'h3;
@@ -340,7 +547,7 @@ localparam [4:0] OHCI_ACK_TARDY           = 5'h1B;
 localparam [4:0] OHCI_ACK_DATA_ERROR      = 5'h1D;
 localparam [4:0] OHCI_ACK_TYPE_ERROR      = 5'h1E;
 
-// speed encodings (context_control.spd, iso_header.spd).
+// speed encodings (bus_options.lnk_spd, context_control.spd, iso_header.spd).
 localparam [2:0] OHCI_SPEED_S100 = 3'h0;
 localparam [2:0] OHCI_SPEED_S200 = 3'h1;
 localparam [2:0] OHCI_SPEED_S400 = 3'h2;

@@ -1,7 +1,9 @@
 // ohci_regs: the OHCI register window (0x000-0x7FF) behind an AXI4-Lite slave.
 //
 // Holds Version, HCControl, IntEvent/IntMask, IsoXmit/IsoRecv IntEvent/IntMask, the
-// IRMultiChanMask pair, LinkControl, NodeID and the IsochronousCycleTimer access; forwards
+// IRMultiChanMask pair, LinkControl, NodeID, PhyControl, SelfIDBuffer/SelfIDCount and the
+// IsochronousCycleTimer access; the identity, configuration and bus-management CSR registers
+// are in ohci_config_regs (instantiated here); forwards
 // accesses of the IT context blocks (0x200 + 16n) to ohci_it_dma and of the IR context blocks
 // (0x400 + 32n) to ohci_ir_dma. Offsets and bits come from
 // ohci_regmap.vh, generated from regmap/ohci.rdl. Set/Clear pairs: writing 1 sets (clears) the
@@ -15,6 +17,15 @@
 //   - write: AWREADY and WREADY rise together at e once both VALIDs are seen, both handshakes
 //     are at e+1 where the register takes the value and BVALID rises, the B handshake is at e+2.
 //   - irq is registered: it follows IntEvent/IntMask one edge after they change.
+//   - PhyControl: a write with rdReg or wrReg set makes a request (phy_req_valid_o) from the
+//     edge after the write; the bit clears at the edge ohci_link_tx takes the request onto LREQ
+//     (phy_req_accept_i). A read request clears rdDone at the write edge; the PHY's register
+//     status for the address read (phy_reg_valid_i) loads rdAddr/rdData and sets rdDone (and
+//     IntEvent.phyRegRcvd) at the edge it is seen. A status nobody asked for (the register 0
+//     status after a bus reset) leaves PhyControl alone.
+//   - selfIDComplete/selfIDComplete2: at the edge the first register 0 status after a bus reset
+//     is seen when the self-ID phase is not stored (rcvSelfID clear), else at the edge
+//     ohci_self_id reports that the buffer and SelfIDCount are final (sid_done_i).
 //   - softReset: the write edge requests a reset; once the DMA engine has no AXI transaction
 //     outstanding and the link no packet on the wire (new ones are held off meanwhile), everything
 //     but this AXI4-Lite interface is reset for SOFT_RESET_CLKS clk. HCControl.softReset reads 1
@@ -24,6 +35,8 @@
 `timescale 1ns / 1ps
 `default_nettype none
 module ohci_regs #(
+    parameter [63:0] GUID = 64'h0000_0000_0000_0000,
+    parameter integer FULL_REGS = 1,
     parameter integer N_IT  = 4,
     parameter integer N_IR  = 4,
     parameter integer CTX_W = 2,
@@ -76,6 +89,20 @@ module ohci_regs #(
     input  wire [            3:0] phy_reg_addr_i,
     input  wire [            7:0] phy_reg_data_i,
     input  wire                   unrecoverable_i,
+    // PhyControl requests to ohci_link_tx
+    output wire                   phy_req_valid_o,
+    output wire                   phy_req_write_o,
+    output wire [            3:0] phy_req_addr_o,
+    output wire [            7:0] phy_req_data_o,
+    input  wire                   phy_req_accept_i,
+    // self-ID receive (ohci_self_id)
+    output wire                   rcv_self_id_o,       // LinkControl.rcvSelfID
+    output wire [           31:0] self_id_buffer_o,    // SelfIDBuffer
+    output wire [            7:0] generation_o,        // SelfIDCount.selfIDGeneration
+    input  wire                   sid_storing_i,
+    input  wire                   sid_done_i,
+    input  wire [            8:0] sid_size_i,
+    input  wire                   sid_error_i,
     input  wire [       N_IT-1:0] it_int_event_i,
     // IT context registers
     output wire                   it_wr_o,
@@ -163,6 +190,16 @@ module ohci_regs #(
   reg id_valid_reg;  // cleared by a bus reset until the PHY reports its Physical_ID
   reg [7:0] generation_reg;
   reg irq_reg;
+  // PhyControl
+  reg phy_wr_pending_reg;
+  reg phy_rd_pending_reg;
+  reg phy_rd_awaited_reg;  // a read was sent; its status sets rdDone
+  reg [3:0] phy_reg_addr_reg;
+  reg [7:0] phy_wr_data_reg;
+  reg phy_rd_done_reg;
+  reg [3:0] phy_rd_addr_reg;
+  reg [7:0] phy_rd_data_reg;
+  reg [31:0] self_id_buffer_reg;
 
   wire isoch_tx = |(iso_xmit_event_reg & iso_xmit_mask_reg);
   wire isoch_rx = |(iso_recv_event_reg & iso_recv_mask_reg);
@@ -176,8 +213,20 @@ module ohci_regs #(
   wire [31:0] node_id_value = ({31'd0, link_enable && id_valid_reg} << OHCI_NODE_ID_ID_VALID) |
       ({31'd0, root_reg} << OHCI_NODE_ID_ROOT) | ({31'd0, cps_reg} << OHCI_NODE_ID_CPS) |
       {16'd0, bus_number_reg, node_number_reg};
-  wire [31:0] self_id_count_value = {8'd0, generation_reg, 16'd0};
+  wire [31:0] self_id_count_value = ({31'd0, sid_error_i} << OHCI_SELF_ID_COUNT_SELF_ID_ERROR) |
+      {8'd0, generation_reg, 5'd0, sid_size_i, 2'd0};
+  wire [31:0] phy_control_value = {
+    phy_rd_done_reg, 3'd0, phy_rd_addr_reg, phy_rd_data_reg,
+    phy_rd_pending_reg, phy_wr_pending_reg, 2'd0, phy_reg_addr_reg, phy_wr_data_reg
+  };
   wire phy_reg0 = phy_reg_valid_i && phy_reg_addr_i == 4'd0;
+  // The register status a PhyControl read waits for.
+  wire phy_read_answered = phy_reg_valid_i && phy_rd_awaited_reg &&
+                           phy_reg_addr_i == phy_reg_addr_reg;
+  wire self_id_complete = sid_done_i || (phy_reg0 && !id_valid_reg && !sid_storing_i);
+  // A PhyControl request: the write first when software asked for both.
+  wire phy_accept_write = phy_req_accept_i && phy_wr_pending_reg;
+  wire phy_accept_read = phy_req_accept_i && !phy_wr_pending_reg;
 
   // ---- write decode ----
   wire [31:0] strb_mask = {
@@ -226,6 +275,26 @@ module ohci_regs #(
                                   ir_context_match_current : 32'd0) : timer_i;
   wire [31:0] w_forward = (w_keep & ~strb_mask) | wbits;
 
+  // ---- identity, configuration and bus-management CSR registers ----
+  wire [31:0] config_value;
+  wire config_hit;
+  ohci_config_regs #(
+      .GUID(GUID),
+      .FULL(FULL_REGS)
+  ) config_regs (
+      .clk,
+      .rst,
+      .core_rst,
+      .wr_i(write_fire && !w_in_it && !w_in_ir),
+      .wr_addr_i(waddr),
+      .wr_data_i(s_axil_wdata),
+      .wr_mask_i(strb_mask),
+      .rd_addr_i(raddr),
+      .rd_data_o(config_value),
+      .rd_hit_o(config_hit),
+      .bus_reset_i(bus_reset_i)
+  );
+
   // ---- read mux ----
   reg [31:0] read_value;
   always @(*) begin
@@ -266,8 +335,10 @@ module ohci_regs #(
         OHCI_LINK_CONTROL_SET, OHCI_LINK_CONTROL_CLEAR: read_value = link_control_reg;
         OHCI_NODE_ID: read_value = node_id_value;
         OHCI_SELF_ID_COUNT: read_value = self_id_count_value;
+        OHCI_SELF_ID_BUFFER: read_value = self_id_buffer_reg;
+        OHCI_PHY_CONTROL: read_value = phy_control_value;
         OHCI_ISOCHRONOUS_CYCLE_TIMER: read_value = timer_i;
-        default: read_value = 32'd0;
+        default: read_value = config_hit ? config_value : 32'd0;
       endcase
     end
   end
@@ -338,6 +409,15 @@ module ohci_regs #(
       id_valid_reg <= 1'b1;
       generation_reg <= 8'd0;
       irq_reg <= 1'b0;
+      phy_wr_pending_reg <= 1'b0;
+      phy_rd_pending_reg <= 1'b0;
+      phy_rd_awaited_reg <= 1'b0;
+      phy_reg_addr_reg <= 4'd0;
+      phy_wr_data_reg <= 8'd0;
+      phy_rd_done_reg <= 1'b0;
+      phy_rd_addr_reg <= 4'd0;
+      phy_rd_data_reg <= 8'd0;
+      self_id_buffer_reg <= OHCI_SELF_ID_BUFFER_RESET;
       it_wr_ctx_reg <= {CTX_W{1'b0}};
       it_wr_sel_reg <= 2'd0;
       ir_wr_ctx_reg <= {IR_CTX_W{1'b0}};
@@ -386,8 +466,33 @@ module ohci_regs #(
               timer_write_reg <= 1'b1;
               wr_data_reg <= w_forward;
             end
+            OHCI_SELF_ID_BUFFER:
+            self_id_buffer_reg <= ((self_id_buffer_reg & ~strb_mask) | wbits) & 32'hFFFF_F800;
             default: ;
           endcase
+        end
+      end
+
+      // ---- PhyControl ----
+      if (phy_accept_write) phy_wr_pending_reg <= 1'b0;
+      if (phy_accept_read) begin
+        phy_rd_pending_reg <= 1'b0;
+        phy_rd_awaited_reg <= 1'b1;
+      end
+      if (phy_read_answered) begin
+        phy_rd_awaited_reg <= 1'b0;
+        phy_rd_done_reg <= 1'b1;
+        phy_rd_addr_reg <= phy_reg_addr_i;
+        phy_rd_data_reg <= phy_reg_data_i;
+      end
+      if (write_fire && waddr == OHCI_PHY_CONTROL) begin
+        if (s_axil_wstrb[1]) phy_reg_addr_reg <= s_axil_wdata[11:8];
+        if (s_axil_wstrb[0]) phy_wr_data_reg <= s_axil_wdata[7:0];
+        if (wbits[OHCI_PHY_CONTROL_WR_REG]) phy_wr_pending_reg <= 1'b1;
+        if (wbits[OHCI_PHY_CONTROL_RD_REG]) begin
+          phy_rd_pending_reg <= 1'b1;
+          phy_rd_awaited_reg <= 1'b0;
+          phy_rd_done_reg <= 1'b0;
         end
       end
 
@@ -411,8 +516,9 @@ module ohci_regs #(
                        ({31'd0, cycle_lost_i} << OHCI_INT_EVENT_CYCLE_LOST) |
                        ({31'd0, cycle_inconsistent_i} << OHCI_INT_EVENT_CYCLE_INCONSISTENT) |
                        ({31'd0, bus_reset_i} << OHCI_INT_EVENT_BUS_RESET) |
-                       ({31'd0, phy_reg0 && !id_valid_reg} << OHCI_INT_EVENT_SELF_ID_COMPLETE) |
-                       ({31'd0, phy_reg0 && !id_valid_reg} << OHCI_INT_EVENT_SELF_ID_COMPLETE2) |
+                       ({31'd0, self_id_complete} << OHCI_INT_EVENT_SELF_ID_COMPLETE) |
+                       ({31'd0, self_id_complete} << OHCI_INT_EVENT_SELF_ID_COMPLETE2) |
+                       ({31'd0, phy_read_answered} << OHCI_INT_EVENT_PHY_REG_RCVD) |
                        ({31'd0, unrecoverable_i} << OHCI_INT_EVENT_UNRECOVERABLE_ERROR);
       iso_xmit_event_reg <= ((write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_SET) ?
                              iso_xmit_event_reg | wbits[N_IT-1:0] :
@@ -457,5 +563,12 @@ module ohci_regs #(
   assign ir_wr_data_o = wr_data_reg;
   assign multi_chan_mask_o = {multi_chan_hi_reg, multi_chan_lo_reg};
   assign irq_o = irq_reg;
+  assign phy_req_valid_o = phy_wr_pending_reg || phy_rd_pending_reg;
+  assign phy_req_write_o = phy_wr_pending_reg;
+  assign phy_req_addr_o = phy_reg_addr_reg;
+  assign phy_req_data_o = phy_wr_data_reg;
+  assign rcv_self_id_o = link_control_reg[OHCI_LINK_CONTROL_RCV_SELF_ID];
+  assign self_id_buffer_o = self_id_buffer_reg;
+  assign generation_o = generation_reg;
 endmodule
 `resetall

@@ -30,10 +30,36 @@ struct Field {
 // Register offsets in the window.
 // Version
 inline constexpr std::uint32_t kVersion = 0x000;
+// ATRetries
+inline constexpr std::uint32_t kAtRetries = 0x008;
+// CSRReadData
+inline constexpr std::uint32_t kCsrReadData = 0x00C;
+// CSRCompareData
+inline constexpr std::uint32_t kCsrCompareData = 0x010;
+// CSRControl
+inline constexpr std::uint32_t kCsrControl = 0x014;
+// ConfigROMhdr
+inline constexpr std::uint32_t kConfigRomHdr = 0x018;
+// BusID
+inline constexpr std::uint32_t kBusId = 0x01C;
+// BusOptions
+inline constexpr std::uint32_t kBusOptions = 0x020;
+// GUIDHi
+inline constexpr std::uint32_t kGuidHi = 0x024;
+// GUIDLo
+inline constexpr std::uint32_t kGuidLo = 0x028;
+// ConfigROMmap
+inline constexpr std::uint32_t kConfigRomMap = 0x034;
+// PostedWriteAddressLo
+inline constexpr std::uint32_t kPostedWriteAddressLo = 0x038;
+// PostedWriteAddressHi
+inline constexpr std::uint32_t kPostedWriteAddressHi = 0x03C;
 // HCControlSet
 inline constexpr std::uint32_t kHcControlSet = 0x050;
 // HCControlClear
 inline constexpr std::uint32_t kHcControlClear = 0x054;
+// SelfIDBuffer
+inline constexpr std::uint32_t kSelfIdBuffer = 0x064;
 // SelfIDCount
 inline constexpr std::uint32_t kSelfIdCount = 0x068;
 // IRMultiChanMaskHiSet
@@ -68,6 +94,14 @@ inline constexpr std::uint32_t kIsoRecvIntEventClear = 0x0A4;
 inline constexpr std::uint32_t kIsoRecvIntMaskSet = 0x0A8;
 // IsoRecvIntMaskClear
 inline constexpr std::uint32_t kIsoRecvIntMaskClear = 0x0AC;
+// InitialBandwidthAvailable
+inline constexpr std::uint32_t kInitialBandwidthAvailable = 0x0B0;
+// InitialChannelsAvailableHi
+inline constexpr std::uint32_t kInitialChannelsAvailableHi = 0x0B4;
+// InitialChannelsAvailableLo
+inline constexpr std::uint32_t kInitialChannelsAvailableLo = 0x0B8;
+// FairnessControl
+inline constexpr std::uint32_t kFairnessControl = 0x0DC;
 // LinkControlSet
 inline constexpr std::uint32_t kLinkControlSet = 0x0E0;
 // LinkControlClear
@@ -78,6 +112,48 @@ inline constexpr std::uint32_t kNodeId = 0x0E8;
 inline constexpr std::uint32_t kPhyControl = 0x0EC;
 // IsochronousCycleTimer
 inline constexpr std::uint32_t kIsochronousCycleTimer = 0x0F0;
+// AsynchronousRequestFilterHiSet
+inline constexpr std::uint32_t kAsReqFilterHiSet = 0x100;
+// AsynchronousRequestFilterHiClear
+inline constexpr std::uint32_t kAsReqFilterHiClear = 0x104;
+// AsynchronousRequestFilterLoSet
+inline constexpr std::uint32_t kAsReqFilterLoSet = 0x108;
+// AsynchronousRequestFilterLoClear
+inline constexpr std::uint32_t kAsReqFilterLoClear = 0x10C;
+// PhysicalRequestFilterHiSet
+inline constexpr std::uint32_t kPhyReqFilterHiSet = 0x110;
+// PhysicalRequestFilterHiClear
+inline constexpr std::uint32_t kPhyReqFilterHiClear = 0x114;
+// PhysicalRequestFilterLoSet
+inline constexpr std::uint32_t kPhyReqFilterLoSet = 0x118;
+// PhysicalRequestFilterLoClear
+inline constexpr std::uint32_t kPhyReqFilterLoClear = 0x11C;
+// PhyUpperBound
+inline constexpr std::uint32_t kPhyUpperBound = 0x120;
+// ContextControlSet (asynchronous)
+inline constexpr std::uint32_t kAtRequestContextControlSet = 0x180;
+// ContextControlClear (asynchronous)
+inline constexpr std::uint32_t kAtRequestContextControlClear = 0x184;
+// CommandPtr (asynchronous)
+inline constexpr std::uint32_t kAtRequestCommandPtr = 0x18C;
+// ContextControlSet (asynchronous)
+inline constexpr std::uint32_t kAtResponseContextControlSet = 0x1A0;
+// ContextControlClear (asynchronous)
+inline constexpr std::uint32_t kAtResponseContextControlClear = 0x1A4;
+// CommandPtr (asynchronous)
+inline constexpr std::uint32_t kAtResponseCommandPtr = 0x1AC;
+// ContextControlSet (asynchronous)
+inline constexpr std::uint32_t kArRequestContextControlSet = 0x1C0;
+// ContextControlClear (asynchronous)
+inline constexpr std::uint32_t kArRequestContextControlClear = 0x1C4;
+// CommandPtr (asynchronous)
+inline constexpr std::uint32_t kArRequestCommandPtr = 0x1CC;
+// ContextControlSet (asynchronous)
+inline constexpr std::uint32_t kArResponseContextControlSet = 0x1E0;
+// ContextControlClear (asynchronous)
+inline constexpr std::uint32_t kArResponseContextControlClear = 0x1E4;
+// CommandPtr (asynchronous)
+inline constexpr std::uint32_t kArResponseCommandPtr = 0x1EC;
 
 // Context blocks: context n of a kind at Base + n * Stride.
 inline constexpr std::uint32_t kItContextBase = 0x200;
@@ -132,6 +208,122 @@ inline constexpr Field kGuidRom = {24, 1};
 inline constexpr std::uint32_t kValue = 0x00010010;
 }  // namespace version
 
+// ATRetries fields.
+namespace at_retries {
+// maxATReqRetries: Retries of an AT request.
+inline constexpr Field kMaxAtReqRetries = {0, 4};
+// maxATRespRetries: Retries of an AT response.
+inline constexpr Field kMaxAtRespRetries = {4, 4};
+// maxPhysRespRetries: Retries of a physical response.
+inline constexpr Field kMaxPhysRespRetries = {8, 4};
+// cycleLimit: Dual-phase retry time limit, cycles.
+inline constexpr Field kCycleLimit = {16, 13};
+// secondLimit: Dual-phase retry time limit, seconds.
+inline constexpr Field kSecondLimit = {29, 3};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace at_retries
+
+// CSRReadData fields.
+namespace csr_read_data {
+// csrData: Swap value (written) or old value (read).
+inline constexpr Field kData = {0, 32};
+}  // namespace csr_read_data
+
+// CSRCompareData fields.
+namespace csr_compare_data {
+// csrCompareData: Value the CSR is compared with.
+inline constexpr Field kData = {0, 32};
+}  // namespace csr_compare_data
+
+// CSRControl fields.
+namespace csr_control {
+// csrSel: The CSR of the compare-swap.
+inline constexpr Field kCsrSel = {0, 2};
+// csrDone: The last compare-swap is complete (cleared by writing CSRControl).
+inline constexpr Field kCsrDone = {31, 1};
+}  // namespace csr_control
+
+// ConfigROMhdr fields.
+namespace config_rom_hdr {
+// rom_crc_value: CRC of the ROM.
+inline constexpr Field kRomCrcValue = {0, 16};
+// crc_length: Quadlets the CRC covers.
+inline constexpr Field kCrcLength = {16, 8};
+// info_length: Quadlets of bus information.
+inline constexpr Field kInfoLength = {24, 8};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace config_rom_hdr
+
+// BusID fields.
+namespace bus_id {
+// busName: 0x31333934, "1394" in ASCII.
+inline constexpr Field kBusName = {0, 32};
+// The register's value in this design.
+inline constexpr std::uint32_t kValue = 0x31333934;
+}  // namespace bus_id
+
+// BusOptions fields.
+namespace bus_options {
+// Lnk_spd: Link speed: S400 (read-only).
+inline constexpr Field kLnkSpd = {0, 3};
+// g: Generation of the ROM.
+inline constexpr Field kG = {6, 2};
+// max_rec: Largest asynchronous payload as 2^(max_rec+1) bytes: 0xA (2048 bytes), the S400 maximum.
+inline constexpr Field kMaxRec = {12, 4};
+// cyc_clk_acc: Cycle master clock accuracy in ppm.
+inline constexpr Field kCycClkAcc = {16, 8};
+// pmc: Power manager capable.
+inline constexpr Field kPmc = {27, 1};
+// bmc: Bus manager capable.
+inline constexpr Field kBmc = {28, 1};
+// isc: Isochronous capable.
+inline constexpr Field kIsc = {29, 1};
+// cmc: Cycle master capable.
+inline constexpr Field kCmc = {30, 1};
+// irmc: Isochronous resource manager capable.
+inline constexpr Field kIrmc = {31, 1};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x0000A002;
+}  // namespace bus_options
+
+// GUIDHi fields.
+namespace guid_hi {
+// guidHi: GUID bits.
+inline constexpr Field kGuid = {0, 32};
+}  // namespace guid_hi
+
+// GUIDLo fields.
+namespace guid_lo {
+// guidLo: GUID bits.
+inline constexpr Field kGuid = {0, 32};
+}  // namespace guid_lo
+
+// ConfigROMmap fields.
+namespace config_rom_map {
+// configROMaddr: Address bits 31:10.
+inline constexpr Field kConfigRomAddr = {10, 22};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace config_rom_map
+
+// PostedWriteAddressLo fields.
+namespace posted_write_address_lo {
+// offsetLo: Offset bits 31:0.
+inline constexpr Field kValue = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace posted_write_address_lo
+
+// PostedWriteAddressHi fields.
+namespace posted_write_address_hi {
+// sourceID:offsetHi: Source ID (31:16) and offset bits 47:32 (15:0).
+inline constexpr Field kValue = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace posted_write_address_hi
+
 // HCControlSet / HCControlClear fields.
 namespace hc_control {
 // softReset: Write 1 (Set) to reset the controller; it reads 1 while the reset is in progress and
@@ -155,13 +347,23 @@ inline constexpr Field kNoByteSwapData = {30, 1};
 inline constexpr Field kBibImageValid = {31, 1};
 }  // namespace hc_control
 
+// SelfIDBuffer fields.
+namespace self_id_buffer {
+// selfIDBufferPtr: Address bits 31:11.
+inline constexpr Field kSelfIdBufferPtr = {11, 21};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace self_id_buffer
+
 // SelfIDCount fields.
 namespace self_id_count {
-// selfIDSize: Quadlets stored in the self-ID buffer (always 0 here).
+// selfIDSize: Quadlets written to the self-ID buffer, the header quadlet included (0 when rcvSelfID
+// is clear).
 inline constexpr Field kSelfIdSize = {2, 9};
 // selfIDGeneration: Bus generation: incremented at every bus reset (modulo 256).
 inline constexpr Field kSelfIdGeneration = {16, 8};
-// selfIDError: The self-ID phase failed (never set here).
+// selfIDError: A received self-ID quadlet was not followed by its inverse, a self-ID packet was not
+// a whole number of quadlet pairs, or the buffer (2 KiB) or the receive FIFO overflowed.
 inline constexpr Field kSelfIdError = {31, 1};
 }  // namespace self_id_count
 
@@ -315,6 +517,38 @@ namespace iso_recv_int_mask {
 inline constexpr Field kContexts = {0, 32};
 }  // namespace iso_recv_int_mask
 
+// InitialBandwidthAvailable fields.
+namespace initial_bandwidth_available {
+// InitBWAvailable: Allocation units (4915: 100 us of S1600 time minus the cycle start).
+inline constexpr Field kInitialBandwidthAvailable = {0, 13};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00001333;
+}  // namespace initial_bandwidth_available
+
+// InitialChannelsAvailableHi fields.
+namespace initial_channels_available_hi {
+// InitChannelsHi: One bit per channel: 1 = available.
+inline constexpr Field kChannels = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0xFFFFFFFF;
+}  // namespace initial_channels_available_hi
+
+// InitialChannelsAvailableLo fields.
+namespace initial_channels_available_lo {
+// InitChannelsLo: One bit per channel: 1 = available.
+inline constexpr Field kChannels = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0xFFFFFFFF;
+}  // namespace initial_channels_available_lo
+
+// FairnessControl fields.
+namespace fairness_control {
+// pri_req: Priority requests allowed.
+inline constexpr Field kPriReq = {0, 6};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace fairness_control
+
 // LinkControlSet / LinkControlClear fields.
 namespace link_control {
 // tag1SyncFilterLock: Locks every IR context's tag1SyncFilter on (OHCI 1.1).
@@ -373,6 +607,102 @@ inline constexpr Field kCycleCount = {12, 13};
 // cycleSeconds: Seconds, modulo 128.
 inline constexpr Field kCycleSeconds = {25, 7};
 }  // namespace isochronous_cycle_timer
+
+// AsynchronousRequestFilterHiSet / AsynchronousRequestFilterHiClear fields.
+namespace as_req_filter_hi {
+// nodes: Bit n: node 32+n (bit 31 of AsynchronousRequestFilterHi: all buses).
+inline constexpr Field kNodes = {0, 32};
+}  // namespace as_req_filter_hi
+
+// AsynchronousRequestFilterLoSet / AsynchronousRequestFilterLoClear fields.
+namespace as_req_filter_lo {
+// nodes: Bit n: node n.
+inline constexpr Field kNodes = {0, 32};
+}  // namespace as_req_filter_lo
+
+// PhysicalRequestFilterHiSet / PhysicalRequestFilterHiClear fields.
+namespace phy_req_filter_hi {
+// nodes: Bit n: node 32+n (bit 31 of AsynchronousRequestFilterHi: all buses).
+inline constexpr Field kNodes = {0, 32};
+}  // namespace phy_req_filter_hi
+
+// PhysicalRequestFilterLoSet / PhysicalRequestFilterLoClear fields.
+namespace phy_req_filter_lo {
+// nodes: Bit n: node n.
+inline constexpr Field kNodes = {0, 32};
+}  // namespace phy_req_filter_lo
+
+// PhyUpperBound fields.
+namespace phy_upper_bound {
+// physUpperBoundOffset: Address bits 47:16.
+inline constexpr Field kPhysUpperBound = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace phy_upper_bound
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+namespace at_request_context_control {
+// wake: Stored.
+inline constexpr Field kAsyncWake = {12, 1};
+// run: Stored.
+inline constexpr Field kAsyncRun = {15, 1};
+}  // namespace at_request_context_control
+
+// CommandPtr (asynchronous) fields.
+namespace at_request_command_ptr {
+// descriptorAddress:Z: Stored.
+inline constexpr Field kAsyncCommand = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace at_request_command_ptr
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+namespace at_response_context_control {
+// wake: Stored.
+inline constexpr Field kAsyncWake = {12, 1};
+// run: Stored.
+inline constexpr Field kAsyncRun = {15, 1};
+}  // namespace at_response_context_control
+
+// CommandPtr (asynchronous) fields.
+namespace at_response_command_ptr {
+// descriptorAddress:Z: Stored.
+inline constexpr Field kAsyncCommand = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace at_response_command_ptr
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+namespace ar_request_context_control {
+// wake: Stored.
+inline constexpr Field kAsyncWake = {12, 1};
+// run: Stored.
+inline constexpr Field kAsyncRun = {15, 1};
+}  // namespace ar_request_context_control
+
+// CommandPtr (asynchronous) fields.
+namespace ar_request_command_ptr {
+// descriptorAddress:Z: Stored.
+inline constexpr Field kAsyncCommand = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace ar_request_command_ptr
+
+// ContextControlSet (asynchronous) / ContextControlClear (asynchronous) fields.
+namespace ar_response_context_control {
+// wake: Stored.
+inline constexpr Field kAsyncWake = {12, 1};
+// run: Stored.
+inline constexpr Field kAsyncRun = {15, 1};
+}  // namespace ar_response_context_control
+
+// CommandPtr (asynchronous) fields.
+namespace ar_response_command_ptr {
+// descriptorAddress:Z: Stored.
+inline constexpr Field kAsyncCommand = {0, 32};
+// The register's power-on value.
+inline constexpr std::uint32_t kReset = 0x00000000;
+}  // namespace ar_response_command_ptr
 
 // ContextControlSet / ContextControlClear fields.
 namespace context_control {
@@ -528,6 +858,33 @@ inline constexpr Field kDataLength = {16, 16};
 }  // namespace iso_length
 
 }  // namespace desc
+
+// csr_sel encodings (csr_control.csr_sel).
+enum class CsrSel : std::uint32_t {
+  // BUS_MANAGER_ID: Bus manager ID (6 bits, reset to 0x3F).
+  kBusManagerId = 0x0,
+  // BANDWIDTH_AVAILABLE: Bandwidth available (13 bits, reset from InitialBandwidthAvailable).
+  kBandwidthAvailable = 0x1,
+  // CHANNELS_AVAILABLE_HI: Channels 0-31 available (reset from InitialChannelsAvailableHi).
+  kChannelsAvailableHi = 0x2,
+  // CHANNELS_AVAILABLE_LO: Channels 32-63 available (reset from InitialChannelsAvailableLo).
+  kChannelsAvailableLo = 0x3,
+};
+
+// The specification's name for `value`, or "reserved".
+constexpr std::string_view to_string(CsrSel value) {
+  switch (value) {
+    case CsrSel::kBusManagerId:
+      return "BUS_MANAGER_ID";
+    case CsrSel::kBandwidthAvailable:
+      return "BANDWIDTH_AVAILABLE";
+    case CsrSel::kChannelsAvailableHi:
+      return "CHANNELS_AVAILABLE_HI";
+    case CsrSel::kChannelsAvailableLo:
+      return "CHANNELS_AVAILABLE_LO";
+  }
+  return "reserved";
+}
 
 // desc_branch encodings (control.branch).
 enum class DescBranch : std::uint32_t {
@@ -736,7 +1093,7 @@ constexpr std::string_view to_string(EventCode value) {
   return "reserved";
 }
 
-// speed encodings (context_control.spd, iso_header.spd).
+// speed encodings (bus_options.lnk_spd, context_control.spd, iso_header.spd).
 enum class Speed : std::uint32_t {
   // S100: 98.304 Mb/s.
   kS100 = 0x0,
