@@ -23,6 +23,9 @@
 module hx8k_top #(
     parameter integer N_IT = 1,
     parameter integer N_IR = 1,
+    // No storage registers or CSR compare-swap unit: the HX8K is nearly full, and no OS driver
+    // runs on it (docs/fpga.md).
+    parameter integer FULL_REGS = 0,
     parameter integer MEM_ADDR_W = 11  // 2 KiB of host memory (4 RAM40_4K, as few as 1 KiB)
 ) (
     input  wire       phy_sclk,
@@ -111,6 +114,7 @@ module hx8k_top #(
   ohci_board #(
       .N_IT(N_IT),
       .N_IR(N_IR),
+      .FULL_REGS(FULL_REGS),
       .MEM_ADDR_W(MEM_ADDR_W)
   ) board (
       .clk(clk),

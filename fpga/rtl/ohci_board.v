@@ -22,6 +22,7 @@
 module ohci_board #(
     parameter integer N_IT = 4,  // IT contexts of ohci_core
     parameter integer N_IR = 4,  // IR contexts of ohci_core
+    parameter integer FULL_REGS = 1,  // ohci_core's storage registers and CSR unit (0: left out)
     parameter integer MEM_ADDR_W = 16,  // host memory: 2**MEM_ADDR_W bytes
     parameter [31:0] MEM_BASE = 32'h1000_0000,  // its bus address, aligned to its size
     parameter integer RESET_HOLD_CLKS = 16
@@ -174,7 +175,8 @@ module ohci_board #(
 
   ohci_core #(
       .N_IT(N_IT),
-      .N_IR(N_IR)
+      .N_IR(N_IR),
+      .FULL_REGS(FULL_REGS)
   ) core (
       .clk(clk),
       .rst(rst),
