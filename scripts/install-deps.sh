@@ -9,7 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(cmake g++ make ccache verilator libgtest-dev googletest libsystemc-dev
   libcli11-dev nlohmann-json3-dev yosys iverilog gtkwave clang-format python3-venv
-  nextpnr-ice40 fpga-icestorm)
+  nextpnr-ice40 fpga-icestorm
+  qemu-system-x86 cpio kmod) # the Linux guest test: QEMU (TCG), its initramfs, modinfo
 
 missing=()
 for pkg in "${packages[@]}"; do
