@@ -195,7 +195,7 @@ module ohci_core #(
   wire [31:0] ring_rd_data;
   wire [RING_W:0] ring_rd_ptr;
   // PhyControl requests
-  wire phy_req_valid, phy_req_write, phy_req_accept;
+  wire phy_req_valid, phy_req_write, phy_req_accept, phy_req_sent;
   wire [3:0] phy_req_addr;
   wire [7:0] phy_req_data;
   // self-ID
@@ -291,6 +291,7 @@ module ohci_core #(
       .phy_req_addr_o(phy_req_addr),
       .phy_req_data_o(phy_req_data),
       .phy_req_accept_i(phy_req_accept),
+      .phy_req_sent_i(phy_req_sent),
       .rcv_self_id_o(rcv_self_id),
       .self_id_buffer_o(self_id_buffer),
       .generation_o(generation),
@@ -690,6 +691,7 @@ module ohci_core #(
       .phy_req_addr_i(phy_req_addr),
       .phy_req_data_i(phy_req_data),
       .phy_req_accept_o(phy_req_accept),
+      .phy_req_sent_o(phy_req_sent),
       .ram_rd_en_o(ram_rd_en),
       .ram_rd_addr_o(ram_rd_addr),
       .ram_rd_data_i(ram_rd_data),

@@ -24,7 +24,8 @@
 //   - iso_accept_o is combinational: the packet is taken at the edge it is high.
 //   - LREQ starts at the edge a request is taken (phy_lreq high from that edge for 1 clk);
 //     phy_req_accept_o is combinational, like iso_accept_o: the register request is taken at the
-//     edge it is high, and the link is idle again after its stop bit (9 or 17 clk).
+//     edge it is high; phy_req_sent_o pulses in the clk its stop bit is on LREQ (9 or 17 clk
+//     after the start bit), and the link is idle again from then.
 //   - The PHY's Grant is seen at edge G; Idle at G+1; the link drives Transmit from edge G+1,
 //     so the PHY samples the first data chunk at edge G+2.
 //   - Each quadlet takes 4 (S400), 8 (S200) or 16 (S100) clk on the wire.
@@ -65,6 +66,7 @@ module ohci_link_tx #(
     input  wire [       3:0] phy_req_addr_i,
     input  wire [       7:0] phy_req_data_i,
     output wire              phy_req_accept_o,
+    output wire              phy_req_sent_o,    // pulse: the request's stop bit is on LREQ
     // packet RAM read port
     output wire              ram_rd_en_o,
     output wire [CTX_W+WORD_W-1:0] ram_rd_addr_o,
@@ -138,6 +140,7 @@ module ohci_link_tx #(
   reg iso_done_reg;
   reg iso_start_reg;
   reg cycle_lost_reg;
+  reg phy_req_sent_reg;
 
   // Bits per clk and chunks per quadlet at the packet's speed.
   wire [4:0] chunks_per_quadlet = speed_reg == SPEED_S100 ? 5'd16 :
@@ -247,6 +250,7 @@ module ohci_link_tx #(
     iso_done_reg <= 1'b0;
     iso_start_reg <= 1'b0;
     cycle_lost_reg <= 1'b0;
+    phy_req_sent_reg <= 1'b0;
     ram_rd_en_reg <= 1'b0;
     if (rst) begin
       state_reg <= L_IDLE;
@@ -326,7 +330,10 @@ module ohci_link_tx #(
           phy_lreq_reg <= lreq_shift_reg[15];
           lreq_shift_reg <= {lreq_shift_reg[14:0], 1'b0};
           lreq_count_reg <= lreq_count_reg - 5'd1;
-          if (lreq_count_reg == 5'd1) state_reg <= state_reg == L_LREQ ? L_WAIT_GRANT : L_IDLE;
+          if (lreq_count_reg == 5'd1) begin
+            state_reg <= state_reg == L_LREQ ? L_WAIT_GRANT : L_IDLE;
+            phy_req_sent_reg <= state_reg == L_LREQ_REG;
+          end
         end
         L_WAIT_GRANT: begin
           phy_lreq_reg <= 1'b0;
@@ -388,6 +395,7 @@ module ohci_link_tx #(
 
   assign iso_accept_o = iso_take;
   assign phy_req_accept_o = phy_take;
+  assign phy_req_sent_o = phy_req_sent_reg;
   assign iso_done_o = iso_done_reg;
   assign iso_ctx_o = ctx_reg;
   assign iso_start_o = iso_start_reg;

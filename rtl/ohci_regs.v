@@ -18,8 +18,9 @@
 //     are at e+1 where the register takes the value and BVALID rises, the B handshake is at e+2.
 //   - irq is registered: it follows IntEvent/IntMask one edge after they change.
 //   - PhyControl: a write with rdReg or wrReg set makes a request (phy_req_valid_o) from the
-//     edge after the write; the bit clears at the edge ohci_link_tx takes the request onto LREQ
-//     (phy_req_accept_i). A read request clears rdDone at the write edge; the PHY's register
+//     edge after the write; ohci_link_tx takes it onto LREQ (phy_req_accept_i) and the bit
+//     clears in the clk after the request's stop bit is on LREQ (phy_req_sent_i): "sent to
+//     the PHY". A read request clears rdDone at the write edge; the PHY's register
 //     status for the address read (phy_reg_valid_i) loads rdAddr/rdData and sets rdDone (and
 //     IntEvent.phyRegRcvd) at the edge it is seen. A status nobody asked for (the register 0
 //     status after a bus reset) leaves PhyControl alone.
@@ -95,6 +96,7 @@ module ohci_regs #(
     output wire [            3:0] phy_req_addr_o,
     output wire [            7:0] phy_req_data_o,
     input  wire                   phy_req_accept_i,
+    input  wire                   phy_req_sent_i,
     // self-ID receive (ohci_self_id)
     output wire                   rcv_self_id_o,       // LinkControl.rcvSelfID
     output wire [           31:0] self_id_buffer_o,    // SelfIDBuffer
@@ -194,6 +196,8 @@ module ohci_regs #(
   reg phy_wr_pending_reg;
   reg phy_rd_pending_reg;
   reg phy_rd_awaited_reg;  // a read was sent; its status sets rdDone
+  reg phy_wr_sending_reg;  // the write request is on LREQ
+  reg phy_rd_sending_reg;  // the read request is on LREQ
   reg [3:0] phy_reg_addr_reg;
   reg [7:0] phy_wr_data_reg;
   reg phy_rd_done_reg;
@@ -217,7 +221,8 @@ module ohci_regs #(
       {8'd0, generation_reg, 5'd0, sid_size_i, 2'd0};
   wire [31:0] phy_control_value = {
     phy_rd_done_reg, 3'd0, phy_rd_addr_reg, phy_rd_data_reg,
-    phy_rd_pending_reg, phy_wr_pending_reg, 2'd0, phy_reg_addr_reg, phy_wr_data_reg
+    phy_rd_pending_reg || phy_rd_sending_reg, phy_wr_pending_reg || phy_wr_sending_reg, 2'd0,
+    phy_reg_addr_reg, phy_wr_data_reg
   };
   wire phy_reg0 = phy_reg_valid_i && phy_reg_addr_i == 4'd0;
   // The register status a PhyControl read waits for.
@@ -412,6 +417,8 @@ module ohci_regs #(
       phy_wr_pending_reg <= 1'b0;
       phy_rd_pending_reg <= 1'b0;
       phy_rd_awaited_reg <= 1'b0;
+      phy_wr_sending_reg <= 1'b0;
+      phy_rd_sending_reg <= 1'b0;
       phy_reg_addr_reg <= 4'd0;
       phy_wr_data_reg <= 8'd0;
       phy_rd_done_reg <= 1'b0;
@@ -474,9 +481,17 @@ module ohci_regs #(
       end
 
       // ---- PhyControl ----
-      if (phy_accept_write) phy_wr_pending_reg <= 1'b0;
+      if (phy_req_sent_i) begin
+        phy_wr_sending_reg <= 1'b0;
+        phy_rd_sending_reg <= 1'b0;
+      end
+      if (phy_accept_write) begin
+        phy_wr_pending_reg <= 1'b0;
+        phy_wr_sending_reg <= 1'b1;
+      end
       if (phy_accept_read) begin
         phy_rd_pending_reg <= 1'b0;
+        phy_rd_sending_reg <= 1'b1;
         phy_rd_awaited_reg <= 1'b1;
       end
       if (phy_read_answered) begin

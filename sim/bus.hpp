@@ -86,9 +86,13 @@ struct BusConfig {
   double drop_rate = 0.0;
   double cycle_start_delay_rate = 0.0;    // of PriReq grants
   unsigned cycle_start_delay_cycles = 0;  // N when that draw hits
-  // Bus reset (request_bus_reset): cycles from the reset status to the PHY register 0 status,
-  // standing for tree identify and self-identify.
+  // Bus reset (request_bus_reset): cycles from the reset status to the first self-ID packet,
+  // standing for the reset signal and tree identify: a short (arbitrated) reset, and a long one
+  // (a PHY's IBR: the 1394a reset signal lasts 166.7 us, 8192 clk).
   unsigned bus_reset_cycles = 64;
+  unsigned long_bus_reset_cycles = 8192;
+  // Send every node's self-ID packets in the self-ID phase (see request_bus_reset).
+  bool self_id_packets = true;
 };
 
 // Faults for one grant (from the hook), or those applied to one packet (BusPacket::faults).
@@ -118,6 +122,7 @@ struct BusStats {
   std::uint64_t drops = 0;
   std::uint64_t cycle_start_delays = 0;
   std::uint64_t bus_resets = 0;
+  std::uint64_t self_id_packets = 0;            // self-ID packets sent (each to every node)
   std::vector<std::uint64_t> packets_received;  // per node, counted at the closing Idle
 };
 
@@ -215,12 +220,36 @@ class Bus {
     fault_hook_ = std::move(hook);
   }
   // Resets the bus at the first cycle it is free (no grant, nothing repeated): every PHY sends
-  // its link a 2-clk status with S2 (bus reset) set, then Idle; after bus_reset_cycles, each PHY
-  // in turn sends its link an 8-clk status carrying PHY register 0 (Physical_ID[7:2], R[1],
-  // PS[0]), then Idle. Node 0 is the root with the highest Physical_ID (node count - 1); node k
-  // >= 1 gets k - 1. Bus requests wait until it is over (they are not cancelled). Self-ID packets
-  // are not sent.
-  void request_bus_reset() { reset_pending_ = true; }
+  // its link a 2-clk status with S2 (bus reset) set, then Idle; then bus_reset_cycles (a long
+  // reset: long_bus_reset_cycles) of Idle; then the self-ID phase: in Physical_ID order, each
+  // node's self-ID packets (phy_model.hpp's self_id_packets) go to every node's link, its own
+  // included, as S100 Receives: D data-on cycles (data_on_cycles), the S100 speed code, the
+  // quadlet and its inverse 2 bits per cycle (32 cycles), Idle, and one more Idle before the next
+  // packet (so a self-ID packet takes D + 35 cycles); then each PHY in turn sends its link an
+  // 8-clk status carrying PHY register 0 (Physical_ID[7:2], R[1], PS[0]), then Idle. Node 0 is
+  // the root with the highest Physical_ID (node count - 1); node k >= 1 gets k - 1. The topology
+  // is a star: the root's ports 0..n-2 lead to nodes 1..n-1 (child, code 11), each other node's
+  // port 0 to the root (parent, 10); remaining ports are not connected (01); the root has
+  // max(3, n - 1) ports, the others 3. Self-ID packets are sent for buses of at most 28 nodes
+  // (27 root ports is what self-ID packets can describe). The initiator's self-ID has i = 1.
+  // A reset requested by a PHY's link (WrReg of reg 1 IBR: long, reg 5 ISBR: short) is done the
+  // same way with that node as initiator. Bus requests wait until it is over (they are not
+  // cancelled).
+  enum class ResetKind { Short, Long };
+  void request_bus_reset(ResetKind kind = ResetKind::Short, std::size_t initiator = kNone) {
+    reset_pending_ = true;
+    reset_kind_ = kind;
+    reset_initiator_ = initiator;
+  }
+  // Cycles of the self-ID phase for the current node count (0 when none are sent): from the
+  // first self-ID packet's data-on to the cycle after the last one's second Idle.
+  std::uint64_t self_id_phase_cycles() const {
+    if (!config_.self_id_packets || members_.size() > kMaxSelfIdNodes) return 0;
+    std::uint64_t packets = 0;
+    for (std::size_t node = 0; node < members_.size(); ++node)
+      packets += self_id_packets(members_[node].phy->registers(), false).size();
+    return packets * (config_.data_on_cycles + kSelfIdPacketCycles);
+  }
   // The Physical_ID node `node` gets at a bus reset.
   std::uint32_t physical_id(std::size_t node) const {
     return node == 0 ? static_cast<std::uint32_t>(members_.size() - 1)
@@ -278,7 +307,16 @@ class Bus {
   }
 
   void sample(std::uint64_t cycle) {
-    for (const Member& member : members_) member.phy->sample(*member.core, cycle);
+    for (std::size_t node = 0; node < members_.size(); ++node) {
+      PhyModel<Core>& phy = *members_[node].phy;
+      phy.sample(*members_[node].core, cycle);
+      if (phy.reset_request_ != PhyModel<Core>::ResetKind::None) {
+        request_bus_reset(phy.reset_request_ == PhyModel<Core>::ResetKind::Long ? ResetKind::Long
+                                                                                : ResetKind::Short,
+                          node);
+        phy.reset_request_ = PhyModel<Core>::ResetKind::None;
+      }
+    }
     for (std::size_t node = 0; node < members_.size(); ++node) {
       PhyModel<Core>& phy = *members_[node].phy;
       if (!phy.has_bus_request_) continue;
@@ -301,8 +339,13 @@ class Bus {
     if (owner_ == kNone && !requests_.empty()) start_arbitration();
   }
 
- private:
+ public:
   static constexpr std::size_t kNone = SIZE_MAX;
+
+ private:
+  static constexpr std::size_t kMaxSelfIdNodes = 28;
+  // A self-ID packet after its data-on: speed code, 32 cycles of data, two Idles.
+  static constexpr unsigned kSelfIdPacketCycles = 1 + 32 + 2;
   static constexpr std::uint64_t kNoFlip = UINT64_MAX;
   static constexpr std::uint8_t kCtlIdle = 0b00, kCtlStatus = 0b01, kCtlReceive = 0b10,
                                 kDataOn = 0xFF;
@@ -378,12 +421,47 @@ class Bus {
     symbols_.push(Symbol{all, kCtlStatus, 0x00, false});  // S0 S1
     symbols_.push(Symbol{all, kCtlStatus, 0x80, false});  // S2 (bus reset) S3
     symbols_.push(Symbol{all, kCtlIdle, 0x00, false});
-    for (unsigned i = 0; i < config_.bus_reset_cycles; ++i) symbols_.push(Symbol{});
-    for (std::size_t node = 0; node < members_.size(); ++node) {
+    const unsigned idle =
+        reset_kind_ == ResetKind::Long ? config_.long_bus_reset_cycles : config_.bus_reset_cycles;
+    for (unsigned i = 0; i < idle; ++i) symbols_.push(Symbol{});
+    // Tree identify: the star topology and each PHY's register 0.
+    const std::size_t count = members_.size();
+    for (std::size_t node = 0; node < count; ++node) {
+      PhyRegisters& regs = members_[node].phy->registers();
+      regs.set_identity(physical_id(node), node == 0);
+      std::vector<PortStatus> ports(node == 0 ? std::max<std::size_t>(3, count - 1) : 3,
+                                    PortStatus::NotConnected);
+      if (node == 0)
+        std::fill(ports.begin(), ports.begin() + static_cast<std::ptrdiff_t>(count - 1),
+                  PortStatus::Child);
+      else
+        ports[0] = PortStatus::Parent;
+      regs.set_ports(std::move(ports));
+    }
+    // Self-identify, in Physical_ID order: node k >= 1 has k - 1, the root the last.
+    if (config_.self_id_packets && count <= kMaxSelfIdNodes) {
+      for (std::size_t id = 0; id < count; ++id) {
+        const std::size_t node = id + 1 == count ? 0 : id + 1;
+        for (const std::uint32_t quadlet :
+             self_id_packets(members_[node].phy->registers(), node == reset_initiator_)) {
+          for (unsigned i = 0; i < config_.data_on_cycles; ++i)
+            symbols_.push(Symbol{all, kCtlReceive, kDataOn, false});
+          symbols_.push(Symbol{all, kCtlReceive, speed_code(0), false});
+          const std::uint64_t bits = std::uint64_t{quadlet} << 32 | std::uint32_t{~quadlet};
+          for (unsigned k = 0; k < 32; ++k)
+            symbols_.push(Symbol{all, kCtlReceive,
+                                 static_cast<std::uint8_t>(((bits >> (62 - 2 * k)) & 0x3u) << 6),
+                                 false});
+          symbols_.push(Symbol{all, kCtlIdle, 0x00, false});
+          symbols_.push(Symbol{all, kCtlIdle, 0x00, false});
+          ++stats_.self_id_packets;
+        }
+      }
+    }
+    for (std::size_t node = 0; node < count; ++node) {
       const std::uint64_t to = std::uint64_t{1} << node;
       // S0-S3 clear, S4-S7 register address 0, S8-S15 its value MSB first.
-      const std::uint16_t bits =
-          static_cast<std::uint16_t>(physical_id(node) << 2 | (node == 0 ? 0x2u : 0x0u) | 0x1u);
+      const std::uint16_t bits = members_[node].phy->registers().read(0);
       for (unsigned k = 0; k < 8; ++k) {
         const unsigned pair = (bits >> (14 - 2 * k)) & 0x3u;  // S(2k), S(2k+1) of bits S0..S15
         symbols_.push(Symbol{to, kCtlStatus, static_cast<std::uint8_t>(pair << 6), false});
@@ -472,6 +550,8 @@ class Bus {
   detail::Fifo<QueuedRequest> requests_;  // bus requests waiting to arbitrate, in order
   std::size_t owner_ = kNone;             // the node arbitrating for or owning the bus
   bool reset_pending_ = false;
+  ResetKind reset_kind_ = ResetKind::Short;
+  std::size_t reset_initiator_ = kNone;
   BusFault grant_faults_;  // decided for its grant
   unsigned grant_speed_ = 0;
 

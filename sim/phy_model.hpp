@@ -47,6 +47,16 @@
 //     (bus.hpp has the cycles); packets_received() counts the packets it delivered this way.
 //     PhyConfig::max_speed is the fastest packet the PHY can receive; slower PHYs get nothing of a
 //     faster packet.
+//   - PHY registers (1394a): base registers 0-7 and the paged registers 8-15 (page 0: the
+//     status of the port in reg 7's Port_select; page 1: the vendor ID page), PhyRegisters
+//     below. A WrReg is applied at its stop-bit cycle r: reg 1's IBR asks for a long bus reset,
+//     reg 5's ISBR for a short one (both self-clear; on a Bus the Bus performs them), reg 5's
+//     interrupt bits (5:2) are write-1-to-clear; registers 0, 2, 3 and the paged ones ignore
+//     writes. A RdReg is answered with a register status transfer (CTL=01, 8 cycles: S0-S3 0,
+//     S4-S7 the address, S8-S15 the value, 2 bits per cycle on D0-D1), then one cycle of Idle:
+//     in r + 1 .. r + 8 (Idle r + 9) when the PHY has nothing else to drive to its link then,
+//     otherwise from the first cycle it has not (a Grant or a Receive that interrupts it starts
+//     it again from S0 afterwards; while a status is under way a pending Grant waits).
 // Violations (each "cycle N: ..."): link driving while the PHY does (Grant, Idle after Grant,
 // Receive) or without a grant, the reserved CTL code 11 from the link, more than 47 Hold cycles,
 // Transmit without D driven, data on D lines unused at the speed, a packet that is not a whole
@@ -56,6 +66,8 @@
 // violation too (a Bus that breaks its own rule; it never should).
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -71,7 +83,146 @@ struct PhyConfig {
   unsigned arbitration_delay = 4;
   // The fastest packet this PHY receives: 0 S100, 1 S200, 2 S400 (on a Bus).
   unsigned max_speed = 2;
+  // Power-on register values that go into this node's self-ID packet (1394a register map).
+  unsigned gap_count = 63;       // reg 1
+  bool link_active = true;       // reg 4 L (LCtrl)
+  bool contender = false;        // reg 4 C
+  unsigned power_class = 0;      // reg 4 Pwr_class
+  std::uint32_t vendor_id = 0;   // page 1, regs 10-12 (24 bits)
+  std::uint32_t product_id = 0;  // page 1, regs 13-15 (24 bits)
 };
+
+// The connection of one PHY port, as the Bus's topology has it (self-ID codes).
+enum class PortStatus : std::uint8_t { NotPresent = 0, NotConnected = 1, Parent = 2, Child = 3 };
+
+// A 1394a PHY's registers.
+class PhyRegisters {
+ public:
+  static constexpr unsigned kPorts = 3;        // ports reported in reg 2 (at least; see set_ports)
+  static constexpr std::uint8_t kIbr = 0x40;   // reg 1: initiate (long) bus reset
+  static constexpr std::uint8_t kIsbr = 0x40;  // reg 5: initiate short bus reset
+  static constexpr std::uint8_t kInterruptBits =
+      0x3C;                                          // reg 5: Loop, Pwr_fail, Timeout, Port_event
+  static constexpr std::uint8_t kLinkActive = 0x80;  // reg 4 L
+  static constexpr std::uint8_t kContender = 0x40;   // reg 4 C
+  static constexpr std::uint8_t kCompliance1394a = 0x01;
+
+  explicit PhyRegisters(const PhyConfig& config) {
+    base_[1] = static_cast<std::uint8_t>(config.gap_count & 0x3Fu);
+    base_[3] = static_cast<std::uint8_t>((config.max_speed & 0x7u) << 5);  // Max_speed, Delay 0
+    base_[4] = static_cast<std::uint8_t>((config.link_active ? kLinkActive : 0) |
+                                         (config.contender ? kContender : 0) |
+                                         (config.power_class & 0x7u));
+    vendor_id_ = config.vendor_id & 0xFFFFFFu;
+    product_id_ = config.product_id & 0xFFFFFFu;
+    set_ports(std::vector<PortStatus>(kPorts, PortStatus::NotConnected));
+  }
+
+  // Register `address` (0-15) as a RdReg reads it.
+  std::uint8_t read(unsigned address) const {
+    address &= 0xFu;
+    if (address < 8) return base_[address];
+    const unsigned page = base_[7] >> 5, port = base_[7] & 0xFu;
+    if (page == 0) {  // the port status page
+      if (port >= ports_.size() || address > 9) return 0;
+      const PortStatus status = ports_[port];
+      const bool connected = status == PortStatus::Parent || status == PortStatus::Child;
+      if (address == 8)
+        return static_cast<std::uint8_t>((status == PortStatus::Child ? 0x08 : 0) |
+                                         (connected ? 0x04 : 0));
+      return static_cast<std::uint8_t>(connected ? (base_[3] & 0xE0u) : 0);  // Negotiated_speed
+    }
+    if (page == 1) {  // the vendor ID page
+      switch (address) {
+        case 8:
+          return kCompliance1394a;
+        case 10:
+          return static_cast<std::uint8_t>(vendor_id_ >> 16);
+        case 11:
+          return static_cast<std::uint8_t>(vendor_id_ >> 8);
+        case 12:
+          return static_cast<std::uint8_t>(vendor_id_);
+        case 13:
+          return static_cast<std::uint8_t>(product_id_ >> 16);
+        case 14:
+          return static_cast<std::uint8_t>(product_id_ >> 8);
+        case 15:
+          return static_cast<std::uint8_t>(product_id_);
+        default:
+          return 0;
+      }
+    }
+    return 0;
+  }
+
+  // What a WrReg does to the registers; returns what it asks of the bus.
+  enum class ResetRequest { None, Long, Short };
+  ResetRequest write(unsigned address, std::uint8_t value) {
+    switch (address & 0xFu) {
+      case 1:
+        base_[1] = static_cast<std::uint8_t>(value & ~kIbr);
+        return (value & kIbr) ? ResetRequest::Long : ResetRequest::None;
+      case 4:
+        base_[4] = value;
+        return ResetRequest::None;
+      case 5:
+        base_[5] = static_cast<std::uint8_t>((base_[5] & ~value & kInterruptBits) |
+                                             (value & ~(kIsbr | kInterruptBits)));
+        return (value & kIsbr) ? ResetRequest::Short : ResetRequest::None;
+      case 6:
+      case 7:
+        base_[address & 0xFu] = value;
+        return ResetRequest::None;
+      default:
+        return ResetRequest::None;  // read-only
+    }
+  }
+
+  // Set by the Bus at a bus reset: register 0 (Physical_ID, R, PS = 1) and the ports.
+  void set_identity(unsigned physical_id, bool root) {
+    base_[0] = static_cast<std::uint8_t>((physical_id & 0x3Fu) << 2 | (root ? 0x2u : 0x0u) | 0x1u);
+  }
+  void set_ports(std::vector<PortStatus> ports) {
+    ports_ = std::move(ports);
+    base_[2] = static_cast<std::uint8_t>(0xE0u | (std::min<std::size_t>(ports_.size(), 15) & 0xFu));
+  }
+  const std::vector<PortStatus>& ports() const { return ports_; }
+  unsigned physical_id() const { return base_[0] >> 2; }
+  unsigned gap_count() const { return base_[1] & 0x3Fu; }
+  bool link_active() const { return (base_[4] & kLinkActive) != 0; }
+  bool contender() const { return (base_[4] & kContender) != 0; }
+  unsigned power_class() const { return base_[4] & 0x7u; }
+  unsigned max_speed() const { return base_[3] >> 5; }
+
+ private:
+  std::array<std::uint8_t, 8> base_{};
+  std::vector<PortStatus> ports_;
+  std::uint32_t vendor_id_ = 0;
+  std::uint32_t product_id_ = 0;
+};
+
+// The self-ID packet(s) of a PHY (IEEE 1394a 4.3.4.1): packet 0 with ports 0-2, then extended
+// packets n = 0, 1, 2 with 8 ports each while ports remain. `initiated`: this PHY started the
+// reset. Only the first quadlet of each packet; the wire carries it and its inverse.
+inline std::vector<std::uint32_t> self_id_packets(const PhyRegisters& regs, bool initiated) {
+  const std::vector<PortStatus>& ports = regs.ports();
+  auto port = [&](std::size_t i) {
+    return i < ports.size() ? static_cast<std::uint32_t>(ports[i]) : 0u;
+  };
+  const std::uint32_t id = (0x2u << 30) | ((regs.physical_id() & 0x3Fu) << 24);
+  std::vector<std::uint32_t> packets;
+  packets.push_back(id | (regs.link_active() ? 1u << 22 : 0u) | (regs.gap_count() << 16) |
+                    (std::min(regs.max_speed(), 3u) << 14) | (regs.contender() ? 1u << 11 : 0u) |
+                    (regs.power_class() << 8) | (port(0) << 6) | (port(1) << 4) | (port(2) << 2) |
+                    (initiated ? 1u << 1 : 0u));
+  for (std::uint32_t n = 0; n < 3 && 3 + 8 * n < ports.size(); ++n) {
+    std::uint32_t q = id | (1u << 23) | (n << 20);
+    for (std::uint32_t k = 0; k < 8; ++k) q |= port(3 + 8 * n + k) << (16 - 2 * k);
+    packets.back() |= 1u;  // m: more packets follow
+    packets.push_back(q);
+  }
+  return packets;
+}
 
 enum class LreqType : std::uint8_t {
   ImmReq = 0,
@@ -111,9 +262,15 @@ class Bus;
 template <class Core>
 class PhyModel {
  public:
-  explicit PhyModel(const PhyConfig& config = {}) : config_(config) {}
+  explicit PhyModel(const PhyConfig& config = {}) : config_(config), registers_(config) {}
 
   const PhyConfig& config() const { return config_; }
+  const PhyRegisters& registers() const { return registers_; }
+  PhyRegisters& registers() { return registers_; }
+  // Bus resets its link asked for through reg 1 (IBR) or reg 5 (ISBR), in order.
+  std::uint64_t bus_resets_requested() const { return bus_resets_requested_; }
+  // Register statuses this PHY sent its link in answer to RdReg.
+  std::uint64_t register_reads() const { return register_reads_; }
   void set_on_packet(std::function<void(const WirePacket&)> hook) { on_packet_ = std::move(hook); }
   const std::vector<WirePacket>& packets() const { return packets_; }
   void clear_packets() { packets_.clear(); }
@@ -126,7 +283,7 @@ class PhyModel {
   // drives no Receive.
   bool idle() const {
     return state_ == State::Free && pending_.empty() && queued_on_bus_ == 0 && lreq_bits_ == 0 &&
-           !receive_.drive;
+           !receive_.drive && status_.empty();
   }
 
   void drive(Core& core) {
@@ -134,13 +291,31 @@ class PhyModel {
     const bool granting = state_ == State::Grant || state_ == State::GrantIdle;
     if (granting && receive_.drive)
       violation(next_cycle_, "PHY told to drive Grant and Receive in one cycle (bus model error)");
-    phy_drives_ = granting || receive_.drive;
+    const bool free = state_ == State::Free || state_ == State::Arbitrating;
+    const bool status = !granting && !receive_.drive && free && !status_.empty();
+    if ((granting || receive_.drive) && status_position_ != 0) status_position_ = 0;  // cut: resend
+    phy_drives_ = granting || receive_.drive || status;
     if (granting) {
       driven_ctl_ = state_ == State::Grant ? kCtlGrant : kCtlIdle;
       driven_d_ = 0;
     } else if (receive_.drive) {
       driven_ctl_ = receive_.ctl;
       driven_d_ = receive_.d;
+    } else if (status) {
+      const StatusTransfer& transfer = status_.front();
+      if (status_position_ < 8) {
+        driven_ctl_ = kCtlStatus;
+        driven_d_ =
+            static_cast<std::uint8_t>(((transfer.bits >> (14 - 2 * status_position_)) & 0x3u) << 6);
+      } else {
+        driven_ctl_ = kCtlIdle;
+        driven_d_ = 0;
+      }
+      if (++status_position_ == 9) {
+        status_position_ = 0;
+        status_.pop_front();
+        ++register_reads_;
+      }
     } else {
       driven_ctl_ = link_ctl(core);
       driven_d_ = link_d(core);
@@ -164,7 +339,11 @@ class PhyModel {
           once(link_drives, contention_flagged_, cycle, "link and PHY both drive (Receive)");
         else
           once(link_drives, unowned_flagged_, cycle, "link drives CTL/D without a grant");
-        if (state_ == State::Arbitrating && --countdown_ == 0) state_ = State::Grant;
+        // (a register status under way finishes first: the Grant waits)
+        if (state_ == State::Arbitrating && countdown_ > 1)
+          --countdown_;
+        else if (state_ == State::Arbitrating && status_position_ == 0)
+          state_ = State::Grant;
         break;
       case State::Grant:
         once(link_drives, contention_flagged_, cycle, "link and PHY both drive (Grant)");
@@ -194,7 +373,7 @@ class PhyModel {
   // Where the link is in its use of a grant.
   enum class Phase { Start, AfterIdle, Hold, Data, Ending };
   static constexpr std::uint8_t kCtlIdle = 0b00, kCtlHold = 0b01, kCtlTransmit = 0b10,
-                                kCtlGrant = 0b11;
+                                kCtlGrant = 0b11, kCtlStatus = 0b01;
   static constexpr unsigned kMaxHold = 47;
   static constexpr unsigned kReleaseIdles = 2;
 
@@ -266,10 +445,24 @@ class PhyModel {
       }
       case LreqType::RdReg:
         request.address = static_cast<std::uint8_t>(fields & 0xFu);
+        status_.push_back(StatusTransfer{
+            static_cast<std::uint16_t>(request.address << 8 | registers_.read(request.address))});
         break;
       case LreqType::WrReg:
         request.address = static_cast<std::uint8_t>((fields >> 8) & 0xFu);
         request.data = static_cast<std::uint8_t>(fields & 0xFFu);
+        switch (registers_.write(request.address, request.data)) {
+          case PhyRegisters::ResetRequest::Long:
+            ++bus_resets_requested_;
+            reset_request_ = ResetKind::Long;
+            break;
+          case PhyRegisters::ResetRequest::Short:
+            ++bus_resets_requested_;
+            reset_request_ = ResetKind::Short;
+            break;
+          case PhyRegisters::ResetRequest::None:
+            break;
+        }
         break;
       case LreqType::AccelCtl:
         request.data = static_cast<std::uint8_t>(fields & 0x1u);
@@ -408,7 +601,19 @@ class PhyModel {
     violations_.push_back("cycle " + std::to_string(cycle) + ": " + what);
   }
 
+  // A register status transfer for the link: S0-S15 (S0 at bit 15).
+  struct StatusTransfer {
+    std::uint16_t bits = 0;
+  };
+  enum class ResetKind { None, Long, Short };
+
   PhyConfig config_;
+  PhyRegisters registers_;
+  std::deque<StatusTransfer> status_;
+  unsigned status_position_ = 0;  // cycles of the front transfer driven (8 status + 1 Idle)
+  ResetKind reset_request_ = ResetKind::None;  // for the Bus, from a WrReg
+  std::uint64_t bus_resets_requested_ = 0;
+  std::uint64_t register_reads_ = 0;
   State state_ = State::Free;
   Phase phase_ = Phase::Start;
   std::deque<LinkRequest> pending_;  // bus requests waiting for arbitration

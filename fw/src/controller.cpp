@@ -107,6 +107,27 @@ NodeId Controller::read_node_id() {
                 field::kNodeNumber.get(raw)};
 }
 
+Result<std::uint8_t> Controller::read_phy_register(std::uint32_t address,
+                                                   std::uint32_t poll_limit) {
+  namespace field = regs::phy_control;
+  if (address > 15) return Status::InvalidParameter;
+  hal_.write32(regs::kPhyControl, field::kRdReg.mask() | field::kRegAddr.put(address));
+  for (std::uint32_t reads = 0; reads < poll_limit; ++reads) {
+    const std::uint32_t value = hal_.read32(regs::kPhyControl);
+    if (field::kRdDone.get(value) != 0) return static_cast<std::uint8_t>(field::kRdData.get(value));
+  }
+  return Status::Timeout;
+}
+
+Status Controller::write_phy_register(std::uint32_t address, std::uint8_t value,
+                                      std::uint32_t poll_limit) {
+  namespace field = regs::phy_control;
+  if (address > 15) return Status::InvalidParameter;
+  hal_.write32(regs::kPhyControl,
+               field::kWrReg.mask() | field::kRegAddr.put(address) | field::kWrData.put(value));
+  return poll_register(hal_, regs::kPhyControl, field::kWrReg.mask(), 0, poll_limit);
+}
+
 CycleTime Controller::read_cycle_timer() {
   namespace field = regs::isochronous_cycle_timer;
   const std::uint32_t raw = hal_.read32(regs::kIsochronousCycleTimer);

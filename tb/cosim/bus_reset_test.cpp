@@ -13,6 +13,14 @@ class BusReset : public BusTest {
  protected:
   BusReset() : BusTest(3) {}
 
+  // From the request on a free bus to every node's register 0 status being done, plus 4 clk
+  // for the controller to take it: 3 + bus_reset_cycles + 3 self-ID packets of
+  // data_on_cycles + 35 clk + 3 register statuses of 9 clk.
+  std::uint64_t reset_cycles() {
+    const sim::BusConfig& config = world_.bus().config();
+    return 3 + config.bus_reset_cycles + 3 * (config.data_on_cycles + 35) + 3 * 9 + 4;
+  }
+
   std::uint32_t int_events(std::size_t node) {
     return station(node).hal.read32(regs::kIntEventSet);
   }
@@ -27,8 +35,9 @@ TEST_F(BusReset, EveryNodeSeesBusResetThenItsNodeNumberAndANewGeneration) {
     EXPECT_EQ(int_events(node) & regs::int_event::kBusReset.mask(), 0u);
   }
   world_.bus().request_bus_reset();
-  // The reset status (2 clk) + Idle, bus_reset_cycles, then 3 register statuses of 9 clk.
-  world_.run(3 + world_.bus().config().bus_reset_cycles + 3 * 9 + 4);
+  // The reset status (2 clk) + Idle, bus_reset_cycles, the self-ID phase (one packet per node,
+  // sim/bus.hpp), then 3 register statuses of 9 clk.
+  world_.run(reset_cycles());
   EXPECT_EQ(world_.bus().stats().bus_resets, 1u);
   for (std::size_t node = 0; node < 3; ++node) {
     const std::uint32_t events = int_events(node);
@@ -47,7 +56,7 @@ TEST_F(BusReset, EveryNodeSeesBusResetThenItsNodeNumberAndANewGeneration) {
   EXPECT_EQ(regs::node_id::kNodeNumber.get(station(0).hal.read32(regs::kNodeId)), 2u);
   // A second reset counts another generation.
   world_.bus().request_bus_reset();
-  world_.run(3 + world_.bus().config().bus_reset_cycles + 3 * 9 + 4);
+  world_.run(reset_cycles());
   EXPECT_EQ(regs::self_id_count::kSelfIdGeneration.get(station(1).hal.read32(regs::kSelfIdCount)),
             2u);
 }

@@ -59,9 +59,11 @@ TEST_F(RegisterWindow, IrContextRegistersHoldWhatOhciSaysTheyHold) {
 }
 
 TEST_F(RegisterWindow, UnimplementedOffsetsReadZeroAndIgnoreWrites) {
-  // GUID ROM, SelfID, bandwidth, AT/AR blocks, IT blocks past N_IT, the reserved quadlets of an
-  // IR block, IR blocks past N_IR, and the last quadlet of the window.
-  for (std::uint32_t offset : {0x004u, 0x064u, 0x0B0u, 0x0DCu, 0x100u, 0x180u, 0x1ECu, 0x240u,
+  // GUID ROM, the reserved quadlets around the configuration ROM registers, Vendor ID, the
+  // reserved quadlets after InitialChannelsAvailable and PhyUpperBound, the reserved quadlet of
+  // an asynchronous context block, IT blocks past N_IT, the reserved quadlets of an IR block,
+  // IR blocks past N_IR, and the last quadlet of the window.
+  for (std::uint32_t offset : {0x004u, 0x02Cu, 0x030u, 0x040u, 0x0BCu, 0x124u, 0x188u, 0x240u,
                                0x24Cu, 0x3F0u, 0x408u, 0x414u, 0x418u, 0x480u, 0x49Cu, 0x7FCu}) {
     hal_.write32(offset, 0xFFFF'FFFFu);
     EXPECT_EQ(hal_.last_access_cycles(), kRegisterAccessCycles) << std::hex << offset;

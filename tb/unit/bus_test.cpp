@@ -699,11 +699,13 @@ namespace ohci::tb {
 namespace {
 
 // request_bus_reset on a free bus: the reset status reaches every link from the next cycle
-// (bus.drive of cycle c takes what sample of c - 1 queued), then register 0 reaches each link in
-// turn after bus_reset_cycles.
+// (bus.drive of cycle c takes what sample of c - 1 queued), then after bus_reset_cycles the
+// self-ID phase (with self_id_packets off here: BusSelfId below), then register 0 reaches each
+// link in turn.
 TEST(BusReset, EveryLinkSeesTheResetStatusThenItsPhysRegisterZero) {
   sim::BusConfig config;
   config.bus_reset_cycles = 5;
+  config.self_id_packets = false;
   Bench bench(2, config);
   bench.bus.request_bus_reset();
   bench.run(1 + 3 + 5 + 2 * 9 + 2);

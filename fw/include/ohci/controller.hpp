@@ -104,6 +104,14 @@ class Controller {
   // HCControlSet linkEnable.
   void enable_link();
   NodeId read_node_id();
+  // PHY register access through PhyControl (OHCI 1.1 5.12), as Linux does it: a read writes
+  // rdReg with the address and polls until rdDone, then returns rdData; a write writes wrReg
+  // with address and data and polls until wrReg clears. InvalidParameter for an address above
+  // 15; Timeout after `poll_limit` reads (the PHY did not answer).
+  Result<std::uint8_t> read_phy_register(std::uint32_t address,
+                                         std::uint32_t poll_limit = kDefaultPollLimit);
+  Status write_phy_register(std::uint32_t address, std::uint8_t value,
+                            std::uint32_t poll_limit = kDefaultPollLimit);
   // One atomic read of IsochronousCycleTimer (this design latches it; see the reference's quirk
   // list for silicon that needs three reads).
   CycleTime read_cycle_timer();
