@@ -18,7 +18,7 @@ die() {
 
 [ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
 build_dir=$1
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=$(cd -P "$(dirname "$0")/../.." && pwd)
 guest_src=$repo/tb/qemu/guest
 out=$build_dir/linux
 debs=$out/debs
