@@ -7,6 +7,7 @@
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
 #   make synth  FPGA flow: ULX3S and HX8K bitstreams at 49.152 MHz, Zynq estimate (build/synth/)
 #   make deps   install Debian packages and the pinned Python venv only
+#   make linux  Debian's unmodified Linux firewire-ohci streams through our RTL (ohci-qemu + QEMU)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS  ?= 2
@@ -38,6 +39,13 @@ sanitize: deps
 
 run: build
 	@$(BUILD)/sim/ohci-sim
+
+# The guest (Debian kernel + initramfs, cached in $(BUILD)/linux), booted by ohci-qemu under TCG;
+# prints the guest's kernel log, the four checks and the figures (docs/linux-guest.md).
+.PHONY: linux
+linux: build
+	@scripts/linux/make-guest.sh $(BUILD)
+	@scripts/linux/run-linux-test.sh $(BUILD)
 
 # A short traced run: $(BUILD)/wave/ohci.fst and the GTKWave save file ohci.gtkw beside it
 # (per node: clock and cycle timer, PHY-link pins, IT and IR contexts, AXI4 master, irq).
