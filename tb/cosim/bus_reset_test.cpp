@@ -98,5 +98,48 @@ TEST_F(BusReset, IsochronousStreamsKeepRunningThroughABusReset) {
   EXPECT_FALSE(listener.context().status().dead);
 }
 
+// The self-ID DMA shares the AXI write path with the IR engine storing a stream: both get
+// through, nothing is lost or reordered.
+TEST_F(BusReset, SelfIdsAreStoredWhileAStreamIsBeingReceived) {
+  constexpr unsigned kPackets = 40;
+  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 1, .channel = 4, .sy = 0};
+  bring_up_all();
+  std::vector<fw::DmaBuffer> buffers;
+  for (std::size_t node = 0; node < 3; ++node) {
+    buffers.push_back(allocate(node, 2048, 2048));
+    station(node).hal.write32(regs::kSelfIdBuffer, buffers.back().bus_address());
+    station(node).hal.write32(regs::kLinkControlSet, regs::link_control::kRcvSelfId.mask());
+  }
+  Talker talker(*this, 0, 0, header, [](unsigned n) { return 512u + 8u * n; });
+  Listener listener(*this, 2, 0, 1024);
+  fw::IrStartOptions options;
+  options.channel = header.channel;
+  listener.start(options);
+  talker.start(kPackets);
+  bool ok = true;
+  run_streaming(
+      *this, kPackets + 20,
+      [&] {
+        if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
+          world_.bus().request_bus_reset();
+        talker.service();
+        listener.service([&](const ReceivedPacket& received) {
+          return ok = expect_stored(received, talker, received.sequence);
+        });
+      },
+      [&] { return !ok || listener.received() == kPackets; });
+  EXPECT_EQ(listener.received(), kPackets);
+  for (std::size_t node = 0; node < 3; ++node) {
+    const std::uint32_t count = station(node).hal.read32(regs::kSelfIdCount);
+    EXPECT_EQ(regs::self_id_count::kSelfIdSize.get(count), 7u) << "header + 3 pairs, node " << node;
+    EXPECT_EQ(regs::self_id_count::kSelfIdError.get(count), 0u);
+    for (std::uint32_t pair = 0; pair < 3; ++pair) {
+      const std::uint32_t id = buffers[node].read_quadlet(4 + 8 * pair).value();
+      EXPECT_EQ(buffers[node].read_quadlet(8 + 8 * pair).value(), ~id);
+      EXPECT_EQ((id >> 24) & 0x3Fu, pair) << "in Physical_ID order";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ohci::tb
