@@ -33,8 +33,8 @@
 #include "../../../sim/qemu/fwtest_protocol.h"
 
 #define DEVICE "/dev/fw0"
-#define DEVICE_WAIT_MS 20000  /* firewire-ohci creates fw0 about 1 s after insmod */
-#define SETTLE_QUIET_MS 1000  /* the bus is settled after this long without a bus reset */
+#define DEVICE_WAIT_MS 30000  /* firewire-ohci creates fw0 about 1 s after insmod */
+#define SETTLE_QUIET_MS 2000  /* the bus is settled after this long without a bus reset */
 #define SETTLE_MAX_MS 15000   /* ... and if it never settles, that is a failure */
 #define IT_TIMEOUT_MS 30000   /* all IT interrupts must arrive within this */
 #define IR_TIMEOUT_MS 30000   /* all IR buffers must be filled within this */
@@ -65,7 +65,8 @@ union event {
  * Output and failure bookkeeping. The first failure's reason becomes the RESULT line. */
 
 static char fail_reason[256];
-static bool stop_failed; /* a STOP_ISO or close failed: no "STOP ok" */
+static const char* phase; /* "IT" or "IR" while that check runs: the prefix of its failures */
+static bool stop_failed;  /* a STOP_ISO or close failed: no "STOP ok" */
 
 static void line(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 static void line(const char* fmt, ...) {
@@ -83,8 +84,9 @@ static bool fail(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 static bool fail(const char* fmt, ...) {
   char reason[sizeof fail_reason];
   va_list ap;
+  int prefix = phase ? snprintf(reason, sizeof reason, "%s: ", phase) : 0;
   va_start(ap, fmt);
-  vsnprintf(reason, sizeof reason, fmt, ap);
+  vsnprintf(reason + prefix, sizeof reason - (size_t)prefix, fmt, ap);
   va_end(ap);
   line("FAIL %s", reason);
   if (!fail_reason[0]) snprintf(fail_reason, sizeof fail_reason, "%s", reason);
@@ -280,10 +282,10 @@ static bool stop_iso(int fd, uint32_t handle) {
 }
 
 /* Closing a context's fd is what destroys the context (the ABI has no destroy ioctl). */
-static bool close_device(int fd, const char* what) {
+static bool close_device(int fd) {
   if (close(fd) == 0) return true;
   stop_failed = true;
-  return fail("%s: close " DEVICE ": %s", what, strerror(errno));
+  return fail("close " DEVICE ": %s", strerror(errno));
 }
 
 /* A 16-bit cycle stamp (cycleSeconds[2:0]:cycleCount[12:0]) one cycle later. */
@@ -336,27 +338,26 @@ static bool it_check_event(const struct fw_cdev_event_iso_interrupt* iso, struct
   bool ok = true;
   line("IT-IRQ seq=%u cycle=%u", seq, iso->cycle);
   if (iso->header_length % 4 || count != FWTEST_IT_INTERRUPT_EVERY)
-    ok = fail("IT event %u: header_length %u, want %u (4 per packet since the last interrupt)",
+    ok = fail("event %u: header_length %u, want %u (4 per packet since the last interrupt)",
               r->interrupts, iso->header_length, 4 * FWTEST_IT_INTERRUPT_EVERY);
   if (count == 0) return false;
   if (seq % FWTEST_IT_INTERRUPT_EVERY != FWTEST_IT_INTERRUPT_EVERY - 1)
-    ok = fail("IT event %u ends at packet %u, which has no interrupt bit", r->interrupts, seq);
+    ok = fail("event %u ends at packet %u, which has no interrupt bit", r->interrupts, seq);
   for (unsigned i = 0; i < count; ++i) {
     uint32_t h = be32toh(iso->header[i]);
     uint32_t status = h >> 16, stamp = h & 0xffff;
     unsigned n = r->packets + i;
     if (status == 0 && ok)
-      ok = fail("IT packet %u: xferStatus 0 (the descriptor was not completed)", n);
-    if (status & 0x0800u && ok)
-      ok = fail("IT packet %u: xferStatus 0x%04x has dead set", n, status);
+      ok = fail("packet %u: xferStatus 0 (the descriptor was not completed)", n);
+    if (status & 0x0800u && ok) ok = fail("packet %u: xferStatus 0x%04x has dead set", n, status);
     if (n > 0 && stamp != next_cycle(*prev_stamp) && ok)
-      ok = fail("IT packet %u sent in cycle 0x%04x, packet %u in 0x%04x: not consecutive", n - 1,
+      ok = fail("packet %u sent in cycle 0x%04x, packet %u in 0x%04x: not consecutive", n - 1,
                 *prev_stamp, n, stamp);
     if (n == 0) line("IT FIRST xferStatus=0x%04x cycle=%u", status, stamp);
     *prev_stamp = stamp;
   }
   if ((be32toh(iso->header[count - 1]) & 0xffff) != iso->cycle && ok)
-    ok = fail("IT event cycle %u is not its last packet's time stamp %u", iso->cycle,
+    ok = fail("event cycle %u is not its last packet's time stamp %u", iso->cycle,
               be32toh(iso->header[count - 1]) & 0xffff);
   r->packets += count;
   r->interrupts++;
@@ -371,9 +372,9 @@ static bool it_run(int fd, struct it_result* r) {
   bool ok = true;
   while (r->interrupts < IT_INTERRUPTS) {
     ssize_t got = read_event(fd, &ev, deadline);
-    if (got < 0) return fail("IT: reading events: %s", strerror(errno));
+    if (got < 0) return fail("reading events: %s", strerror(errno));
     if (got == 0)
-      return fail("IT: %u of %u interrupts (%u of %u packets) within %d s", r->interrupts,
+      return fail("%u of %u interrupts (%u of %u packets) within %d s", r->interrupts,
                   IT_INTERRUPTS, r->packets, FWTEST_IT_PACKETS, IT_TIMEOUT_MS / 1000);
     if (ev.common.type == FW_CDEV_EVENT_BUS_RESET) {
       line("IT BUS-RESET generation=%u", ev.bus_reset.generation);
@@ -381,15 +382,14 @@ static bool it_run(int fd, struct it_result* r) {
       continue;
     }
     if (ev.common.type != FW_CDEV_EVENT_ISO_INTERRUPT || ev.common.closure != CLOSURE_IT)
-      return fail("IT: unexpected event type %u", ev.common.type);
+      return fail("unexpected event type %u", ev.common.type);
     if ((size_t)got < sizeof ev.iso + ev.iso.header_length)
-      return fail("IT: event of %zd bytes, its header_length says %u", got, ev.iso.header_length);
+      return fail("event of %zd bytes, its header_length says %u", got, ev.iso.header_length);
     ok = it_check_event(&ev.iso, r, &prev_stamp) && ok;
     if (r->packets > FWTEST_IT_PACKETS)
-      return fail("IT: events report %u packets, only %u were queued", r->packets,
-                  FWTEST_IT_PACKETS);
+      return fail("events report %u packets, only %u were queued", r->packets, FWTEST_IT_PACKETS);
   }
-  if (resets) ok = fail("IT: %u bus resets while streaming", resets);
+  if (resets) ok = fail("%u bus resets while streaming", resets);
   return ok;
 }
 
@@ -417,7 +417,7 @@ static struct it_result it_check(void) {
   }
   line("IT DONE packets=%u interrupts=%u uptime=%s", r.packets, r.interrupts, uptime());
   if (buf) munmap(buf, size);
-  ok = close_device(fd, "IT") && ok;
+  ok = close_device(fd) && ok;
   r.ok = ok;
   return r;
 }
@@ -485,10 +485,10 @@ static void ir_check_packet(struct ir_result* r, uint32_t header, const uint8_t*
 static bool ir_take_event(const struct fw_cdev_event_iso_interrupt* iso, const uint8_t* buf,
                           struct ir_result* r) {
   if (iso->header_length % IR_HEADER_SIZE)
-    return fail("IR: header_length %u is not a multiple of %u", iso->header_length, IR_HEADER_SIZE);
+    return fail("header_length %u is not a multiple of %u", iso->header_length, IR_HEADER_SIZE);
   unsigned count = iso->header_length / IR_HEADER_SIZE;
   if (r->packets + count > IR_BUFFERS)
-    return fail("IR: events report %u packets, only %u buffers were queued", r->packets + count,
+    return fail("events report %u packets, only %u buffers were queued", r->packets + count,
                 IR_BUFFERS);
   for (unsigned i = 0; i < count; ++i) {
     uint32_t header = be32toh(iso->header[2 * i]);
@@ -506,14 +506,13 @@ static bool ir_run(int fd, uint32_t handle, const uint8_t* buf, struct ir_result
   unsigned resets = 0;
   while (r->packets < IR_BUFFERS) {
     ssize_t got = read_event(fd, &ev, deadline);
-    if (got < 0) return fail("IR: reading events: %s", strerror(errno));
+    if (got < 0) return fail("reading events: %s", strerror(errno));
     if (got == 0) {
       if (flushed) break;
       /* The stream stopped (or is slow): FLUSH_ISO reports what completed since the last
        * interrupt; its event is ready to read when the ioctl returns. */
       struct fw_cdev_flush_iso f = {.handle = handle};
-      if (ioctl(fd, FW_CDEV_IOC_FLUSH_ISO, &f) < 0)
-        return fail("IR: FLUSH_ISO: %s", strerror(errno));
+      if (ioctl(fd, FW_CDEV_IOC_FLUSH_ISO, &f) < 0) return fail("FLUSH_ISO: %s", strerror(errno));
       flushed = true;
       deadline = now_ms() + 500;
       continue;
@@ -524,17 +523,17 @@ static bool ir_run(int fd, uint32_t handle, const uint8_t* buf, struct ir_result
       continue;
     }
     if (ev.common.type != FW_CDEV_EVENT_ISO_INTERRUPT || ev.common.closure != CLOSURE_IR)
-      return fail("IR: unexpected event type %u", ev.common.type);
+      return fail("unexpected event type %u", ev.common.type);
     if ((size_t)got < sizeof ev.iso + ev.iso.header_length)
-      return fail("IR: event of %zd bytes, its header_length says %u", got, ev.iso.header_length);
+      return fail("event of %zd bytes, its header_length says %u", got, ev.iso.header_length);
     if (!ir_take_event(&ev.iso, buf, r)) return false;
   }
   bool ok = true;
   if (r->packets < FWTEST_IR_PACKETS)
-    ok = fail("IR: %u packets within %d s, want at least %u", r->packets, IR_TIMEOUT_MS / 1000,
+    ok = fail("%u packets within %d s, want at least %u", r->packets, IR_TIMEOUT_MS / 1000,
               FWTEST_IR_PACKETS);
-  if (r->mismatches) ok = fail("IR: %u mismatches in %u packets", r->mismatches, r->packets);
-  if (resets) ok = fail("IR: %u bus resets while streaming", resets);
+  if (r->mismatches) ok = fail("%u mismatches in %u packets", r->mismatches, r->packets);
+  if (resets) ok = fail("%u bus resets while streaming", resets);
   return ok;
 }
 
@@ -567,7 +566,7 @@ static struct ir_result ir_check(void) {
   line("IR DONE packets=%u bytes=%lu mismatches=%u first_seq=%u uptime=%s", r.packets, r.bytes,
        r.mismatches, r.first_seq, uptime());
   if (buf) munmap(buf, size);
-  ok = close_device(fd, "IR") && ok;
+  ok = close_device(fd) && ok;
   r.ok = ok;
   return r;
 }
@@ -586,12 +585,15 @@ int main(void) {
     line("INFO guid=0x%016llx node_id=0x%04x generation=%u uptime=%s", (unsigned long long)st.guid,
          st.node_id & 0xffff, st.generation, uptime());
     line("BUS abi=%u resets_while_settling=%u", st.kernel_abi, resets);
+    phase = "IT";
     struct it_result it = it_check();
+    phase = "IR";
     struct ir_result ir = ir_check(); /* runs even after an IT failure: more to diagnose from */
+    phase = NULL;
     ok = it.ok && ir.ok;
     streamed = true;
   }
-  if (fd >= 0) ok = close_device(fd, "main") && ok;
+  if (fd >= 0) ok = close_device(fd) && ok;
   if (streamed && !stop_failed) line("STOP ok");
   if (ok && !fail_reason[0]) {
     line("RESULT PASS");
