@@ -42,8 +42,18 @@ candidate_version() { # package -> its candidate version, or nothing
   apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { if ($2 != "(none)") print $2 }'
 }
 
-kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-  awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+kernel_for_metapackage() {
+  apt-cache depends linux-image-amd64 2>/dev/null |
+    awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+}
+kernel_pkg=$(kernel_for_metapackage)
+if [ -z "$kernel_pkg" ] && [ "$(id -u)" -eq 0 ]; then
+  # A fresh machine (or image) may have empty package lists; as root we may fill them.
+  echo "make-guest: apt knows no linux-image-amd64 yet: apt-get update" >&2
+  apt-get update -qq >/dev/null 2>"$work/apt.err" ||
+    die "apt-get update failed (no network?): $(tail -n 3 "$work/apt.err")"
+  kernel_pkg=$(kernel_for_metapackage)
+fi
 [ -n "$kernel_pkg" ] ||
   die "apt knows no 'linux-image-amd64' (its package lists may be empty: run 'apt-get update')"
 
@@ -80,7 +90,7 @@ inputs_hash=$(
     basename "$busybox_deb"
     sha256sum "$0" "$guest_src/fwtest.c" "$guest_src/init.sh" "$repo/sim/qemu/fwtest_protocol.h" |
       awk '{ print $1 }'
-    gcc --version | head -n 1
+    gcc -dumpfullversion
   } | sha256sum | awk '{ print $1 }'
 )
 stamp=$out/.guest-inputs
@@ -108,7 +118,7 @@ fi
 module_member() {
   local pattern
   pattern=${1//[-_]/[-_]}
-  grep -E "/${pattern}\.ko(\.(xz|zst|gz))?$" "$kdir/.listing" | head -n 1
+  grep -m 1 -E "/${pattern}\.ko(\.(xz|zst|gz))?$" "$kdir/.listing" || true
 }
 
 # module_file NAME: the uncompressed .ko of NAME on disk (extracted and decompressed once).
