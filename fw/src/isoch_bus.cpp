@@ -122,6 +122,11 @@ bool IsochBus::handle_bus_reset_event(const InterruptEvents& events) {
   return true;
 }
 
+bool IsochBus::handle_self_id_event(const InterruptEvents& events) {
+  if (self_ids_ == nullptr || !events.has(regs::int_event::kSelfIdComplete)) return false;
+  return self_ids_->read().ok();
+}
+
 std::uint32_t IsochBus::register_bus_reset_notification(
     std::function<void(std::uint32_t)> listener) {
   const std::uint32_t id = next_listener_id_++;

@@ -67,4 +67,32 @@ Result<SelfIds> parse_self_ids(std::span<const std::uint32_t> buffer, std::uint3
   return ids;
 }
 
+Result<SelfIdReceiver> SelfIdReceiver::enable(Hal& hal) {
+  auto buffer = DmaBuffer::allocate(hal, kBufferBytes, kBufferBytes);
+  if (!buffer.ok()) return buffer.status();
+  hal.write32(regs::kSelfIdBuffer, buffer.value().bus_address());
+  hal.write32(regs::kLinkControlSet, regs::link_control::kRcvSelfId.mask());
+  return SelfIdReceiver(hal, std::move(buffer.value()));
+}
+
+SelfIdReceiver::~SelfIdReceiver() {
+  // (moved-from: no buffer, nothing to stop)
+  if (hal_ != nullptr && !buffer_.empty())
+    hal_->write32(regs::kLinkControlClear, regs::link_control::kRcvSelfId.mask());
+}
+
+Result<SelfIds> SelfIdReceiver::read() {
+  const std::uint32_t count = hal_->read32(regs::kSelfIdCount);
+  std::vector<std::uint32_t> words(kBufferBytes / 4);
+  const std::uint32_t size = regs::self_id_count::kSelfIdSize.get(count);
+  for (std::uint32_t i = 0; i < size && i < words.size(); ++i)
+    words[i] = buffer_.read_quadlet(4 * i).value();
+  auto ids = parse_self_ids(words, count);
+  if (ids.ok()) {
+    last_ = ids.value();
+    has_last_ = true;
+  }
+  return ids;
+}
+
 }  // namespace ohci::fw

@@ -850,13 +850,18 @@ TEST_F(IsochBusReset, TheStreamReclaimsItsChannelAndBandwidthAndKeepsSendingEver
   constexpr unsigned kPackets = 100;
   constexpr unsigned kResetAfter = 40;  // packets the listener has heard when the bus resets
   bring_up(regs::int_mask::kIsochTx.mask() | regs::int_mask::kUnrecoverableError.mask() |
-               regs::int_mask::kBusReset.mask(),
+               regs::int_mask::kBusReset.mask() | regs::int_mask::kSelfIdComplete.mask(),
            0);
   TalkDriver driver(*this, 0, kPackets);
   fw::IsochBus& isoch = driver.isoch();
   unsigned reset_events = 0;
+  auto self_ids = fw::SelfIdReceiver::enable(station(0).hal);
+  ASSERT_TRUE(self_ids.ok());
+  isoch.attach_self_ids(&self_ids.value());
+  unsigned self_id_phases = 0;
   driver.dispatcher().set_event_handler([&](const fw::InterruptEvents& events) {
     if (isoch.handle_bus_reset_event(events)) ++reset_events;
+    if (isoch.handle_self_id_event(events)) ++self_id_phases;
   });
   std::vector<std::uint32_t> notified;
   std::optional<fw::Result<fw::StreamRecovery>> recovery;
@@ -880,6 +885,14 @@ TEST_F(IsochBusReset, TheStreamReclaimsItsChannelAndBandwidthAndKeepsSendingEver
   EXPECT_EQ(world_.bus().stats().bus_resets, 1u);
   EXPECT_EQ(reset_events, 1u);
   EXPECT_EQ(notified, std::vector<std::uint32_t>{1});
+  // The driver read the new bus from its self-IDs: two nodes, node 0 the root (Physical_ID 1).
+  ASSERT_TRUE(run_until([&] { return self_id_phases == 1; }, 1));
+  ASSERT_NE(isoch.topology(), nullptr);
+  EXPECT_EQ(isoch.topology()->node_count(), 2u);
+  EXPECT_EQ(isoch.topology()->root_phy_id(), 1u);
+  EXPECT_EQ(isoch.topology()->gap_count(), 63u);
+  EXPECT_EQ(isoch.topology()->generation, 1u);
+  isoch.attach_self_ids(nullptr);
   EXPECT_EQ(isoch.generation(), 1u);
   ASSERT_TRUE(recovery->ok()) << fw::to_string(recovery->status());
   EXPECT_EQ(recovery->value(), fw::StreamRecovery::kReclaimed);

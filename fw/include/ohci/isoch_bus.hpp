@@ -20,6 +20,7 @@
 #include "ohci/interrupt_dispatcher.hpp"
 #include "ohci/isoch_resource.hpp"
 #include "ohci/isoch_speed.hpp"
+#include "ohci/self_id.hpp"
 #include "ohci/status.hpp"
 
 namespace ohci::fw {
@@ -112,6 +113,17 @@ class IsochBus {
   // then IntEventClear busReset and IntMaskSet busReset (the dispatcher's ISR masked it).
   // Returns whether it did.
   bool handle_bus_reset_event(const InterruptEvents& events);
+  // For the same handler: if `events` has selfIDComplete and self-IDs are received (a
+  // SelfIdReceiver attached), reads them so that topology() describes the new bus; returns
+  // whether it did. A self-ID phase that cannot be decoded (selfIDError, a newer reset under
+  // way, a malformed packet) leaves the previous topology and returns false.
+  bool handle_self_id_event(const InterruptEvents& events);
+  // The receiver whose buffer the controller fills (it must outlive the bus, or be detached
+  // with nullptr).
+  void attach_self_ids(SelfIdReceiver* receiver) { self_ids_ = receiver; }
+  // The bus as the last decoded self-ID phase showed it (node count, root, gap count), or
+  // nullptr before one was read.
+  const SelfIds* topology() const { return self_ids_ ? self_ids_->last() : nullptr; }
   // REQUEST_BUS_RESET_NOTIFICATION (register / deregister); the listener gets the new
   // generation. The id is never 0.
   std::uint32_t register_bus_reset_notification(std::function<void(std::uint32_t)> listener);
@@ -155,6 +167,7 @@ class IsochBus {
   Hal& hal_;
   InterruptDispatcher& dispatcher_;
   IsochBusConfig config_;
+  SelfIdReceiver* self_ids_ = nullptr;
   std::uint32_t generation_ = 0;
   std::uint32_t units_available_ = kIsochBandwidthPool;
   std::uint64_t channels_claimed_ = 0;

@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "ohci/dma_buffer.hpp"
+#include "ohci/hal.hpp"
 #include "ohci/status.hpp"
 
 namespace ohci::fw {
@@ -46,4 +48,31 @@ struct SelfIds {
 // says more than `buffer` holds.
 Result<SelfIds> parse_self_ids(std::span<const std::uint32_t> buffer, std::uint32_t self_id_count);
 
+// The driver's side of the self-ID receive DMA: a 2 KiB-aligned SelfIDBuffer programmed into
+// the controller with LinkControl.rcvSelfID set (enable), and its decoding after each
+// selfIDComplete (read). The Hal must outlive it; its buffer is the controller's until it is
+// destroyed (which clears rcvSelfID first).
+class SelfIdReceiver {
+ public:
+  static constexpr std::size_t kBufferBytes = 2048;
+
+  // InsufficientResources when no DMA memory is left.
+  static Result<SelfIdReceiver> enable(Hal& hal);
+  SelfIdReceiver(SelfIdReceiver&&) noexcept = default;
+  SelfIdReceiver& operator=(SelfIdReceiver&&) noexcept = default;
+  ~SelfIdReceiver();
+
+  // Reads SelfIDCount and the buffer (call it once selfIDComplete is set): the decoded
+  // self-IDs, which also become last(); parse_self_ids' errors otherwise (last() is kept).
+  Result<SelfIds> read();
+  const SelfIds* last() const { return has_last_ ? &last_ : nullptr; }
+
+ private:
+  SelfIdReceiver(Hal& hal, DmaBuffer buffer) : hal_(&hal), buffer_(std::move(buffer)) {}
+
+  Hal* hal_;
+  DmaBuffer buffer_;
+  SelfIds last_;
+  bool has_last_ = false;
+};
 }  // namespace ohci::fw
