@@ -16,8 +16,8 @@
 //     CSRs (BUS_MANAGER_ID, BANDWIDTH_AVAILABLE, CHANNELS_AVAILABLE_HI/LO), which a bus reset
 //     sets to 0x3F and the three Initial* registers.
 // Plain registers take the strobed bytes of a write; Set/Clear pairs the strobed bits.
-// FULL = 0 (the small FPGA's configuration) keeps only GUID, BusID and BusOptions: the rest
-// reads its power-on value (the CSRs and csrDone included) and ignores writes.
+// FULL = 0 (the small FPGA's configuration): everything reads its power-on value (the GUID
+// parameter, BusOptions' reset value, the CSRs and csrDone included) and ignores writes.
 //
 // Latencies (clk edges): a write takes effect at its write edge (as in ohci_regs); a
 // compare-swap started by the CSRControl write at edge w is done at w + 1 (csrDone reads 0 in
@@ -74,11 +74,11 @@ module ohci_config_regs #(
       guid_hi_written_reg <= 1'b0;
       guid_lo_written_reg <= 1'b0;
     end else begin
-      if (w_guid_hi && !guid_hi_written_reg) begin
+      if (FULL != 0 && w_guid_hi && !guid_hi_written_reg) begin
         guid_hi_reg <= merge(guid_hi_reg, wr_data_i, wr_mask_i);
         guid_hi_written_reg <= 1'b1;
       end
-      if (w_guid_lo && !guid_lo_written_reg) begin
+      if (FULL != 0 && w_guid_lo && !guid_lo_written_reg) begin
         guid_lo_reg <= merge(guid_lo_reg, wr_data_i, wr_mask_i);
         guid_lo_written_reg <= 1'b1;
       end
@@ -87,7 +87,7 @@ module ohci_config_regs #(
 
   always @(posedge clk) begin
     if (core_rst) bus_options_reg <= OHCI_BUS_OPTIONS_RESET;
-    else if (wr_i && wr_addr_i == OHCI_BUS_OPTIONS)
+    else if (FULL != 0 && wr_i && wr_addr_i == OHCI_BUS_OPTIONS)
       bus_options_reg <= (bus_options_reg & ~BUS_OPTIONS_STORED) |
                          (merge(bus_options_reg, wr_data_i, wr_mask_i) & BUS_OPTIONS_STORED);
   end
@@ -288,6 +288,8 @@ module ohci_config_regs #(
       assign full_value = value;
       assign full_hit = hit;
     end else begin : g_reduced
+      // (no CSRs to reset, no storage to write)
+      wire unused_reduced = &{1'b0, bus_reset_i};
       reg [31:0] value;
       reg hit;
       always @(*) begin

@@ -35,9 +35,11 @@
 //           firmware falls behind).
 //   GUID    the GUIDHi:GUIDLo value at power-on (no GUID ROM; platform firmware may write each
 //           register once, docs/decisions.md). Default 0: not programmed.
-//   FULL_REGS  1 (default): the configuration ROM, asynchronous-context and filter registers
-//           as storage and the bus-management CSR compare-swap unit; 0 (the iCE40-HX8K build):
-//           those read their power-on values and ignore writes.
+//   FULL_REGS  1 (default): the self-ID receive DMA, the GUID write-once, BusOptions, the
+//           configuration ROM, asynchronous-context and filter registers as storage and the
+//           bus-management CSR compare-swap unit; 0 (the iCE40-HX8K build, which runs no OS
+//           driver): no self-ID DMA (selfIDSize reads 0), the GUID is the parameter, and those
+//           registers read their power-on values and ignore writes. PhyControl is always there.
 // The packet RAM is N_IT areas (one area when N_IT is 1), the ring one more RAM; the defaults
 // give the cycle-exact behaviour the tests check, and smaller values change no timing, only
 // which packets fit.
@@ -206,10 +208,6 @@ module ohci_core #(
   wire [8:0] sid_size;
   wire sid_quadlet_valid, sid_end, sid_end_ok, sid_phase_end;
   wire [31:0] sid_quadlet;
-  wire [31:0] sid_awaddr, sid_wdata;
-  wire sid_awvalid, sid_awready, sid_wvalid, sid_wready, sid_bvalid, sid_bready;
-  // (the self-ID DMA only writes: its read side of the arbiter is tied off)
-  wire sid_arready_unused, sid_rvalid_unused;
   // the IR engine and the self-ID DMA behind their arbiter
   wire [31:0] rx_araddr, rx_awaddr, rx_wdata;
   wire [7:0] rx_arlen, rx_awlen;
@@ -449,93 +447,129 @@ module ohci_core #(
       .m_axi_bready(ir_bready)
   );
 
-  // The IR engine (its master 0: ties go to it) and the self-ID DMA (write-only) share one side
-  // of the port's arbiter; the arbiters add no latency, so each engine still sees the port as
-  // if it were alone whenever the others are idle.
-  ohci_axi_arbiter rx_arbiter (
-      .clk,
-      .rst,
-      .it_araddr_i(ir_araddr),
-      .it_arlen_i(ir_arlen),
-      .it_arvalid_i(ir_arvalid),
-      .it_arready_o(ir_arready),
-      .it_rvalid_o(ir_rvalid),
-      .it_rready_i(ir_rready),
-      .it_awaddr_i(ir_awaddr),
-      .it_awlen_i(ir_awlen),
-      .it_awvalid_i(ir_awvalid),
-      .it_awready_o(ir_awready),
-      .it_wdata_i(ir_wdata),
-      .it_wstrb_i(4'hF),
-      .it_wlast_i(ir_wlast),
-      .it_wvalid_i(ir_wvalid),
-      .it_wready_o(ir_wready),
-      .it_bvalid_o(ir_bvalid),
-      .it_bready_i(ir_bready),
-      .ir_araddr_i(32'd0),
-      .ir_arlen_i(8'd0),
-      .ir_arvalid_i(1'b0),
-      .ir_arready_o(sid_arready_unused),
-      .ir_rvalid_o(sid_rvalid_unused),
-      .ir_rready_i(1'b0),
-      .ir_awaddr_i(sid_awaddr),
-      .ir_awlen_i(8'd0),
-      .ir_awvalid_i(sid_awvalid),
-      .ir_awready_o(sid_awready),
-      .ir_wdata_i(sid_wdata),
-      .ir_wstrb_i(4'hF),
-      .ir_wlast_i(1'b1),
-      .ir_wvalid_i(sid_wvalid),
-      .ir_wready_o(sid_wready),
-      .ir_bvalid_o(sid_bvalid),
-      .ir_bready_i(sid_bready),
-      .m_axi_araddr(rx_araddr),
-      .m_axi_arlen(rx_arlen),
-      .m_axi_arvalid(rx_arvalid),
-      .m_axi_arready(rx_arready),
-      .m_axi_rlast,
-      .m_axi_rvalid(rx_rvalid),
-      .m_axi_rready(rx_rready),
-      .m_axi_awaddr(rx_awaddr),
-      .m_axi_awlen(rx_awlen),
-      .m_axi_awvalid(rx_awvalid),
-      .m_axi_awready(rx_awready),
-      .m_axi_wdata(rx_wdata),
-      .m_axi_wstrb(rx_wstrb),
-      .m_axi_wlast(rx_wlast),
-      .m_axi_wvalid(rx_wvalid),
-      .m_axi_wready(rx_wready),
-      .m_axi_bvalid(rx_bvalid),
-      .m_axi_bready(rx_bready)
-  );
+  generate
+    if (FULL_REGS != 0) begin : g_self_id
+      wire [31:0] sid_awaddr, sid_wdata;
+      wire sid_awvalid, sid_awready, sid_wvalid, sid_wready, sid_bvalid, sid_bready;
+      // (the self-ID DMA only writes: its read side of the arbiter is tied off)
+      wire sid_arready_unused, sid_rvalid_unused;
+      wire unused_read_side = &{1'b0, sid_arready_unused, sid_rvalid_unused};
+    // The IR engine (its master 0: ties go to it) and the self-ID DMA (write-only) share one side
+    // of the port's arbiter; the arbiters add no latency, so each engine still sees the port as
+    // if it were alone whenever the others are idle.
+    ohci_axi_arbiter rx_arbiter (
+        .clk,
+        .rst,
+        .it_araddr_i(ir_araddr),
+        .it_arlen_i(ir_arlen),
+        .it_arvalid_i(ir_arvalid),
+        .it_arready_o(ir_arready),
+        .it_rvalid_o(ir_rvalid),
+        .it_rready_i(ir_rready),
+        .it_awaddr_i(ir_awaddr),
+        .it_awlen_i(ir_awlen),
+        .it_awvalid_i(ir_awvalid),
+        .it_awready_o(ir_awready),
+        .it_wdata_i(ir_wdata),
+        .it_wstrb_i(4'hF),
+        .it_wlast_i(ir_wlast),
+        .it_wvalid_i(ir_wvalid),
+        .it_wready_o(ir_wready),
+        .it_bvalid_o(ir_bvalid),
+        .it_bready_i(ir_bready),
+        .ir_araddr_i(32'd0),
+        .ir_arlen_i(8'd0),
+        .ir_arvalid_i(1'b0),
+        .ir_arready_o(sid_arready_unused),
+        .ir_rvalid_o(sid_rvalid_unused),
+        .ir_rready_i(1'b0),
+        .ir_awaddr_i(sid_awaddr),
+        .ir_awlen_i(8'd0),
+        .ir_awvalid_i(sid_awvalid),
+        .ir_awready_o(sid_awready),
+        .ir_wdata_i(sid_wdata),
+        .ir_wstrb_i(4'hF),
+        .ir_wlast_i(1'b1),
+        .ir_wvalid_i(sid_wvalid),
+        .ir_wready_o(sid_wready),
+        .ir_bvalid_o(sid_bvalid),
+        .ir_bready_i(sid_bready),
+        .m_axi_araddr(rx_araddr),
+        .m_axi_arlen(rx_arlen),
+        .m_axi_arvalid(rx_arvalid),
+        .m_axi_arready(rx_arready),
+        .m_axi_rlast,
+        .m_axi_rvalid(rx_rvalid),
+        .m_axi_rready(rx_rready),
+        .m_axi_awaddr(rx_awaddr),
+        .m_axi_awlen(rx_awlen),
+        .m_axi_awvalid(rx_awvalid),
+        .m_axi_awready(rx_awready),
+        .m_axi_wdata(rx_wdata),
+        .m_axi_wstrb(rx_wstrb),
+        .m_axi_wlast(rx_wlast),
+        .m_axi_wvalid(rx_wvalid),
+        .m_axi_wready(rx_wready),
+        .m_axi_bvalid(rx_bvalid),
+        .m_axi_bready(rx_bready)
+    );
 
-  ohci_self_id self_id (
-      .clk,
-      .rst(core_rst),
-      .enable_i(rcv_self_id && link_enable),
-      .buffer_addr_i(self_id_buffer[31:11]),
-      .generation_i(generation),
-      .stamp_i({timer[27:25], timer[24:12]}),
-      .phase_start_i(bus_reset),
-      .quadlet_valid_i(sid_quadlet_valid),
-      .quadlet_i(sid_quadlet),
-      .packet_end_i(sid_end),
-      .packet_ok_i(sid_end_ok),
-      .phase_end_i(sid_phase_end),
-      .m_axi_awaddr(sid_awaddr),
-      .m_axi_awvalid(sid_awvalid),
-      .m_axi_awready(sid_awready),
-      .m_axi_wdata(sid_wdata),
-      .m_axi_wvalid(sid_wvalid),
-      .m_axi_wready(sid_wready),
-      .m_axi_bresp,
-      .m_axi_bvalid(sid_bvalid),
-      .m_axi_bready(sid_bready),
-      .storing_o(sid_storing),
-      .done_o(sid_done),
-      .size_o(sid_size),
-      .error_o(sid_error)
-  );
+    ohci_self_id self_id (
+        .clk,
+        .rst(core_rst),
+        .enable_i(rcv_self_id && link_enable),
+        .buffer_addr_i(self_id_buffer[31:11]),
+        .generation_i(generation),
+        .stamp_i({timer[27:25], timer[24:12]}),
+        .phase_start_i(bus_reset),
+        .quadlet_valid_i(sid_quadlet_valid),
+        .quadlet_i(sid_quadlet),
+        .packet_end_i(sid_end),
+        .packet_ok_i(sid_end_ok),
+        .phase_end_i(sid_phase_end),
+        .m_axi_awaddr(sid_awaddr),
+        .m_axi_awvalid(sid_awvalid),
+        .m_axi_awready(sid_awready),
+        .m_axi_wdata(sid_wdata),
+        .m_axi_wvalid(sid_wvalid),
+        .m_axi_wready(sid_wready),
+        .m_axi_bresp,
+        .m_axi_bvalid(sid_bvalid),
+        .m_axi_bready(sid_bready),
+        .storing_o(sid_storing),
+        .done_o(sid_done),
+        .size_o(sid_size),
+        .error_o(sid_error)
+    );
+    end else begin : g_no_self_id
+      // The reduced configuration stores no self-IDs (selfIDSize reads 0, selfIDComplete comes
+      // with the PHY's register 0 status): the IR engine has the arbiter's side to itself.
+      assign rx_araddr = ir_araddr;
+      assign rx_arlen = ir_arlen;
+      assign rx_arvalid = ir_arvalid;
+      assign ir_arready = rx_arready;
+      assign ir_rvalid = rx_rvalid;
+      assign rx_rready = ir_rready;
+      assign rx_awaddr = ir_awaddr;
+      assign rx_awlen = ir_awlen;
+      assign rx_awvalid = ir_awvalid;
+      assign ir_awready = rx_awready;
+      assign rx_wdata = ir_wdata;
+      assign rx_wstrb = 4'hF;
+      assign rx_wlast = ir_wlast;
+      assign rx_wvalid = ir_wvalid;
+      assign ir_wready = rx_wready;
+      assign ir_bvalid = rx_bvalid;
+      assign rx_bready = ir_bready;
+      assign sid_storing = 1'b0;
+      assign sid_done = 1'b0;
+      assign sid_size = 9'd0;
+      assign sid_error = 1'b0;
+      // (the self-ID inputs go nowhere in this configuration)
+      wire unused_self_id = &{1'b0, rcv_self_id, self_id_buffer[31:11], generation,
+                              sid_quadlet_valid, sid_quadlet, sid_end, sid_end_ok, sid_phase_end};
+    end
+  endgenerate
 
   ohci_axi_arbiter axi_arbiter (
       .clk,
@@ -707,7 +741,6 @@ module ohci_core #(
   assign phy_lps = lps;
 
   // LinkOn is not used: there is no link power management.
-  wire unused_inputs = &{1'b0, phy_linkon, sid_arready_unused, sid_rvalid_unused,
-                         self_id_buffer[10:0]};
+  wire unused_inputs = &{1'b0, phy_linkon, self_id_buffer[10:0]};
 endmodule
 `resetall

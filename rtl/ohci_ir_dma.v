@@ -704,7 +704,15 @@ module ohci_ir_dma #(
               res_reg <= res_reg - {9'd0, burst_reg, 2'b00};
               e_state_reg <= E_SEG;
             end
-            WR_STATUS: e_state_reg <= E_FINISH;
+            WR_STATUS: begin
+              // the interrupt of a completed block goes out now, the edge after the B handshake
+              // (as for WR_STATUS_NEXT); E_FINISH updates the context in the next edge
+              if (e_int_reg && (!e_bf_reg || res_reg == 16'd0)) begin
+                int_event_reg[e_ctx_reg] <= 1'b1;
+                e_int_reg <= 1'b0;
+              end
+              e_state_reg <= E_FINISH;
+            end
             default: begin
               // WR_STATUS_NEXT: the full descriptor is done; go on in the next one
               if (e_int_reg) int_event_reg[e_ctx_reg] <= 1'b1;
@@ -739,7 +747,8 @@ module ohci_ir_dma #(
           spd_reg[e_ctx_reg] <= speed_reg;
           rd_ptr_reg <= rd_base_reg + ring_count(words_reg);
           if (!e_bf_reg || res_reg == 16'd0) begin
-            // the block (or the buffer-fill descriptor) is complete: interrupt and branch
+            // the block (or the buffer-fill descriptor) is complete: interrupt (unless it went
+            // out with its status write, in E_AFTER_WRITE) and branch
             if (e_int_reg) int_event_reg[e_ctx_reg] <= 1'b1;
             if (e_branch_reg[3:0] != 4'd0) begin
               command_ptr_reg[e_ctx_reg] <= e_branch_reg;

@@ -744,21 +744,11 @@ TEST_F(LinuxIrPacketPerBuffer, AnInterruptBlockRaisesIsoRecvIntEventOnceItsStatu
   }
 }
 
-// DISABLED: the RTL raises irq one edge later than documented for a packet-per-buffer block.
-// docs/architecture.md (IR store row) and the header of rtl/ohci_ir_dma.v say IsoRecvIntEvent is
-// pulsed "the edge after the completing write's B handshake", which with the IT row's register
-// stages puts irq at w + 4 (w = the status write's last W beat). That holds when a buffer-fill
-// descriptor fills in mid-packet (WR_STATUS_NEXT: the pulse is set in E_AFTER_WRITE, w + 2;
-// LinuxIrMultichannel.ResCountIsWrittenWithoutTheSBitAndAFilledChunkInterrupts passes at w + 4).
-// For the status write that ends a packet (WR_STATUS: packet-per-buffer, or a buffer-fill
-// descriptor filled exactly at a packet's end) ohci_ir_dma goes E_B (w + 1) -> E_AFTER_WRITE
-// (w + 2) -> E_FINISH, which sets int_event_reg at w + 3: IsoRecvIntEvent at w + 4, irq at
-// w + 5 (measured: both interrupts of this test at w + 5). OHCI sets no clk latency, so this is
-// a disagreement between the RTL and its documented latency, not with the spec: either the
-// pulse moves to E_AFTER_WRITE for WR_STATUS too, or the documentation says w + 5 for the end
-// of a packet (then this test's constant changes and it is enabled).
-TEST_F(LinuxIrPacketPerBuffer,
-       DISABLED_AnInterruptBlockRaisesIrqFourEdgesAfterItsStatusWriteAsDocumented) {
+// docs/architecture.md (IR store row) and rtl/ohci_ir_dma.v: IsoRecvIntEvent is pulsed the
+// edge after the completing write's B handshake, which with the register stages of the IT row
+// puts irq at w + 4 (w = the status write's last W beat), for the status write that ends a
+// packet as for a buffer-fill descriptor filled mid-packet.
+TEST_F(LinuxIrPacketPerBuffer, AnInterruptBlockRaisesIrqFourEdgesAfterItsStatusWriteAsDocumented) {
   receive(8);
   const auto raised = world_.log().cycles_of(listener_name(), sim::EventKind::IrqRaised);
   ASSERT_EQ(raised.size(), kPpbInterrupts.size());
