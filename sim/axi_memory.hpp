@@ -58,7 +58,8 @@
 #include <utility>
 #include <vector>
 
-#include "host_memory.hpp"
+#include "host_memory.hpp"  // (the usual MemoryPort)
+#include "memory_port.hpp"
 
 namespace ohci::sim {
 
@@ -107,7 +108,7 @@ class AxiMemorySlave {
 
   // Throws std::invalid_argument for a latency range with min > max or a probability outside
   // [0, 1]. The memory must outlive the slave.
-  explicit AxiMemorySlave(HostMemory& memory, const AxiMemoryConfig& config = {})
+  explicit AxiMemorySlave(MemoryPort& memory, const AxiMemoryConfig& config = {})
       : memory_(memory), config_(config), random_(config.seed) {
     const auto probability_ok = [](double p) { return p >= 0.0 && p <= 1.0; };
     if (config.read_latency_min > config.read_latency_max ||
@@ -145,6 +146,8 @@ class AxiMemorySlave {
   // Bursts failed by error_rate, and the address-handshake cycle of the first.
   std::uint64_t injected_errors() const { return injected_errors_; }
   std::uint64_t first_injected_error_cycle() const { return first_injected_cycle_; }
+  // Beats outside the memory (answered DECERR).
+  std::uint64_t decode_errors() const { return decode_errors_; }
   std::uint64_t read_beats() const { return read_beats_; }    // R handshakes
   std::uint64_t write_beats() const { return write_beats_; }  // W handshakes
   // Nothing accepted and unanswered.
@@ -264,13 +267,15 @@ class AxiMemorySlave {
     return true;
   }
 
-  AxiResp response_for(std::uint32_t address, bool write) const {
+  AxiResp response_for(std::uint32_t address, bool write) {
     const std::uint64_t first = address, last = first + 3;
     for (const AxiErrorRange& range : errors_) {
       if ((write ? range.on_write : range.on_read) && first <= range.last && last >= range.first)
         return range.resp;
     }
-    return memory_.contains(address, 4) ? AxiResp::Okay : AxiResp::DecErr;
+    if (memory_.contains(address, 4)) return AxiResp::Okay;
+    ++decode_errors_;
+    return AxiResp::DecErr;
   }
 
   void accept_read(Core& core, std::uint64_t cycle) {
@@ -398,7 +403,7 @@ class AxiMemorySlave {
     violations_.push_back("cycle " + std::to_string(cycle) + ": " + what);
   }
 
-  HostMemory& memory_;
+  MemoryPort& memory_;
   AxiMemoryConfig config_;
   std::mt19937_64 random_;
   std::vector<AxiErrorRange> errors_;
@@ -420,6 +425,7 @@ class AxiMemorySlave {
 
   std::vector<std::string> violations_;
   std::uint64_t read_bursts_ = 0, write_bursts_ = 0, read_beats_ = 0, write_beats_ = 0;
+  std::uint64_t decode_errors_ = 0;
 };
 
 }  // namespace ohci::sim

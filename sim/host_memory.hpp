@@ -17,9 +17,11 @@
 #include <span>
 #include <vector>
 
+#include "memory_port.hpp"
+
 namespace ohci::sim {
 
-class HostMemory {
+class HostMemory final : public MemoryPort {
  public:
   static constexpr std::uint32_t kDefaultBase = 0;
   static constexpr std::uint32_t kDefaultSize = 16u << 20;  // 16 MiB
@@ -30,12 +32,12 @@ class HostMemory {
   std::uint32_t base() const { return base_; }
   std::uint32_t size() const { return static_cast<std::uint32_t>(bytes_.size()); }
   // Whether [address, address + length) lies inside the memory (false on 32-bit overflow).
-  bool contains(std::uint32_t address, std::uint32_t length) const;
+  bool contains(std::uint32_t address, std::uint32_t length) const override;
 
   std::uint8_t read8(std::uint32_t address) const;
   void write8(std::uint32_t address, std::uint8_t value);
-  std::uint32_t read32(std::uint32_t address) const;  // little-endian, any byte alignment
-  void write32(std::uint32_t address, std::uint32_t value);
+  std::uint32_t read32(std::uint32_t address) const override;  // little-endian, any alignment
+  void write32(std::uint32_t address, std::uint32_t value) override;
   std::vector<std::uint8_t> read_bytes(std::uint32_t address, std::uint32_t length) const;
   void write_bytes(std::uint32_t address, std::span<const std::uint8_t> bytes);
 

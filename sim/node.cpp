@@ -15,7 +15,8 @@ Node::Node(VerilatedContext& context, std::string name, const NodeConfig& config
       world_cycle_(world_cycle),
       core_(std::make_unique<Vohci_core>(&context, name_.c_str())),
       memory_(config.memory_base, config.memory_size),
-      dma_port_(std::make_unique<AxiMemorySlave<Vohci_core>>(memory_, config.dma)),
+      dma_port_(std::make_unique<AxiMemorySlave<Vohci_core>>(
+          config.dma_memory ? *config.dma_memory : static_cast<MemoryPort&>(memory_), config.dma)),
       register_bus_(std::make_unique<AxilMaster<Vohci_core>>(config.register_timeout_cycles)),
       phy_(std::make_unique<PhyModel<Vohci_core>>(config.phy)),
       interrupts_(

@@ -34,6 +34,10 @@ struct NodeConfig {
   // Cycles from the edge the ISR returned in to the call of a DPC it queued: 0 runs it at once
   // (in the same edge, before anything else the CPU does); a DPC is never entered earlier.
   unsigned dpc_latency_cycles = 0;
+  // When set, the controller's DMA reaches this memory instead of the node's own HostMemory
+  // (which the firmware's Hal still allocates from): e.g. a QEMU guest's RAM. It must outlive
+  // the node.
+  MemoryPort* dma_memory = nullptr;
 };
 
 class Node {

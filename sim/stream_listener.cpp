@@ -117,6 +117,7 @@ void StreamListener::on_buffer_done(unsigned sequence) {
 }
 
 void StreamListener::deliver(const fw::IrPacket& packet) {
+  if (on_packet_) on_packet_(packet);
   if (packet.event() == regs::EventCode::kEvtOverrun) ++overruns_;
   scoreboard_.on_received(
       ReceivedStreamPacket{.data_length = packet.data_length,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ class StreamListener {
   ~StreamListener();
 
   std::string start();
+  // Called with every packet the listener takes, before the scoreboard sees it.
+  void set_on_packet(std::function<void(const fw::IrPacket&)> hook) {
+    on_packet_ = std::move(hook);
+  }
   // The stream is over: stop the context and take the packets of a buffer not yet full.
   void finish();
 
@@ -71,6 +76,7 @@ class StreamListener {
   bool finished_ = false;
   bool failed_ = false;  // the driver failed a buffer (a dead context): the stream stopped
   std::string error_;
+  std::function<void(const fw::IrPacket&)> on_packet_;
 };
 
 }  // namespace ohci::sim

@@ -4,22 +4,34 @@
 
 #include <cstdint>
 
+#include "qemu/fwtest_protocol.h"
+
 namespace ohci::sim {
 
 class StreamPattern {
  public:
   StreamPattern(std::uint64_t seed, std::uint32_t min_length, std::uint32_t max_length)
       : seed_(seed), min_(min_length), max_(max_length) {}
+  // Stream `stream` of the Linux guest test (qemu/fwtest_protocol.h): lengths and bytes as the
+  // guest program writes and checks them, sequence number first.
+  static StreamPattern fwtest(std::uint32_t stream) {
+    StreamPattern pattern(0, 8, FWTEST_MAX_PAYLOAD);
+    pattern.fwtest_ = true;
+    pattern.fwtest_stream_ = stream;
+    return pattern;
+  }
 
   std::uint32_t max_length() const { return max_; }
   // Payload bytes of packet n: uniform in [min, max], the extremes included early on.
   std::uint32_t length(unsigned n) const {
+    if (fwtest_) return fwtest_length(fwtest_stream_, n);
     if (n == 1) return max_;
     if (n == 2) return min_;
     return min_ + static_cast<std::uint32_t>(mix(n) % (std::uint64_t{max_} - min_ + 1));
   }
   // Byte i of packet n.
   std::uint8_t byte(unsigned n, std::uint32_t i) const {
+    if (fwtest_) return fwtest_payload_byte(fwtest_stream_, n, i);
     return static_cast<std::uint8_t>((mix(n) >> 24) + i * 7u + (i >> 8) * 13u);
   }
 
@@ -34,6 +46,8 @@ class StreamPattern {
   std::uint64_t seed_;
   std::uint32_t min_;
   std::uint32_t max_;
+  bool fwtest_ = false;
+  std::uint32_t fwtest_stream_ = 0;
 };
 
 }  // namespace ohci::sim

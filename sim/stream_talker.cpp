@@ -85,6 +85,7 @@ void StreamTalker::attach_batch() {
     descriptor.buffer = &payload_;
     descriptor.offset = offset;
     descriptor.length = length;
+    descriptor.tag = tag_;
     if (k + 1 == count) {
       descriptor.callback = &StreamTalker::batch_done;
       descriptor.context1 = this;

@@ -25,6 +25,8 @@ class StreamTalker {
                unsigned speed_code, unsigned batch, unsigned packets);
   ~StreamTalker();
 
+  // The tag every packet carries (0..3; default 0). Set before start().
+  void set_tag(unsigned tag) { tag_ = tag; }
   // Opens the stream, attaches the first batches and talks; an error says what failed.
   std::string start();
   // Every batch's callback has run.
@@ -52,6 +54,7 @@ class StreamTalker {
   std::vector<fw::IsochDescriptor> descriptors_;  // before the stream: outlive its resource
   fw::DmaBuffer payload_;
   std::unique_ptr<fw::IsochStream> stream_;
+  unsigned tag_ = 0;
   unsigned batches_attached_ = 0;
   unsigned batches_done_ = 0;
   std::string error_;

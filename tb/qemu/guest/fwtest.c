@@ -574,6 +574,31 @@ static struct ir_result ir_check(void) {
 /* ---------------------------------------------------------------------------------------------
  * 1 and 4: the device, the bus, and the verdict. */
 
+/* The controller has no asynchronous (AT/AR) DMA (README): a request the driver sends to the
+ * peer node, such as firewire-core's read of its configuration ROM, is never completed, and a
+ * card cannot be removed while one is pending. A bus reset makes the driver flush the AT
+ * programs (their requests complete as RCODE_GENERATION; firewire-core retries only seconds
+ * later), so the test resets the bus, waits for the reset and a short quiet, and only then lets
+ * /init unload the modules. */
+static bool reset_before_unload(int fd) {
+  struct fw_cdev_initiate_bus_reset reset = {.type = FW_CDEV_SHORT_RESET};
+  if (ioctl(fd, FW_CDEV_IOC_INITIATE_BUS_RESET, &reset) < 0)
+    return fail("INITIATE_BUS_RESET: %s", strerror(errno));
+  int64_t deadline = now_ms() + 10000;
+  union event ev;
+  for (;;) {
+    ssize_t got = read_event(fd, &ev, deadline);
+    if (got < 0) return fail("reading " DEVICE " events: %s", strerror(errno));
+    if (got == 0) return fail("no bus reset within 10 s of INITIATE_BUS_RESET");
+    if (ev.common.type == FW_CDEV_EVENT_BUS_RESET) {
+      line("RESET generation=%u uptime=%s", ev.bus_reset.generation, uptime());
+      break;
+    }
+  }
+  unsigned resets = 0;
+  return settle_bus(fd, &resets);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   line("START uptime=%s", uptime());
@@ -592,6 +617,7 @@ int main(void) {
     phase = NULL;
     ok = it.ok && ir.ok;
     streamed = true;
+    ok = reset_before_unload(fd) && ok;
   }
   if (fd >= 0) ok = close_device(fd) && ok;
   if (streamed && !stop_failed) line("STOP ok");

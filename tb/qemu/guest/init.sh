@@ -62,9 +62,24 @@ while read -r ko; do
   name=$(basename "$ko" .ko | tr - _)
   unload="$name $unload"
 done </etc/modules-load-order
+# A module that does not unload within 60 s is reported (with the blocked tasks' stacks in the
+# kernel log, from SysRq w) instead of hanging the run.
+echo 1 >/proc/sys/kernel/sysrq 2>/dev/null
 for name in $unload; do
   grep -q "^$name " /proc/modules || continue
-  out=$(rmmod "$name" 2>&1) || say "MODULES FAIL rmmod $name: $out"
+  rmmod "$name" >/tmp/rmmod.out 2>&1 &
+  pid=$!
+  waited=0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
+    sleep 1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "MODULES FAIL rmmod $name still running after 60 s"
+    echo w >/proc/sysrq-trigger 2>/dev/null
+    break
+  fi
+  wait "$pid" || say "MODULES FAIL rmmod $name: $(cat /tmp/rmmod.out)"
 done
 if grep -qE '^(firewire_ohci|firewire_core) ' /proc/modules; then
   say "MODULES FAIL still loaded: $(grep -E '^firewire' /proc/modules | cut -d' ' -f1 | tr '\n' ' ')"
