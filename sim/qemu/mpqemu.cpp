@@ -154,7 +154,7 @@ void Channel::read_exact(std::uint8_t* data, std::size_t bytes) {
   }
 }
 
-Message Channel::receive() {
+Message Channel::read_message() {
   std::uint8_t header[kHeaderBytes];
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
   iovec iov{header, kHeaderBytes};
@@ -194,7 +194,19 @@ Message Channel::receive() {
   message.command = static_cast<Command>(command);
   message.payload.resize(size);
   if (size > 0) read_exact(message.payload.data(), size);
+  return message;
+}
+
+Message Channel::receive() {
+  Message message = read_message();
   validate(message);
+  return message;
+}
+
+Message Channel::receive_reply() {
+  Message message = read_message();
+  if (message.command != Command::Ret || (message.payload.size() != 8 && !message.payload.empty()))
+    throw ProtocolError("expected RET, got " + std::string(to_string(message.command)));
   return message;
 }
 

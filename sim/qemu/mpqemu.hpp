@@ -106,10 +106,13 @@ class Channel {
   // Blocks for one whole message. ConnectionClosed at end of stream before a header;
   // ProtocolError for anything malformed (the fds of a rejected message are closed).
   Message receive();
+  // The proxy's side (for tests and tools that play QEMU): one RET message (8 bytes, or none).
+  Message receive_reply();
   void send(const Message& message);
   void send_ret(std::uint64_t value);
 
  private:
+  Message read_message();  // one message, its size and command checked but not its kind
   void read_exact(std::uint8_t* data, std::size_t bytes);
   UniqueFd socket_;
 };

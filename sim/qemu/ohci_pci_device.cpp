@@ -55,8 +55,8 @@ std::optional<std::uint32_t> OhciPciDevice::window_offset(const BarAccess& acces
     return std::nullopt;
   }
   const auto offset = static_cast<std::uint32_t>(access.address - base);
-  // within one quadlet, or an aligned 8-byte pair
-  if (access.size == 8 ? (offset & 7u) != 0 : (offset & 3u) + access.size > 4) {
+  // within one quadlet, or two whole quadlets
+  if (access.size == 8 ? (offset & 3u) != 0 : (offset & 3u) + access.size > 4) {
     ++counters_.outside_window;
     return std::nullopt;
   }

@@ -106,8 +106,8 @@ int run(const Options& options) {
   };
 
   // The bus: the guest's controller is node 0 (the root), the peer node 1.
+  GuestMemory guest_memory;  // (before the World: the guest node's DMA port refers to it)
   World world;
-  GuestMemory guest_memory;
   NodeConfig guest_config;
   guest_config.dma_memory = &guest_memory;
   guest_config.memory_size = 64u << 10;  // (its own memory is unused: the DMA goes to the guest)
