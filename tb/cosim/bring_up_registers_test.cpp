@@ -168,6 +168,17 @@ TEST_F(SelfIdReceive, TheFirmwareDecodesNodeCountRootAndGapCount) {
   EXPECT_EQ(ids.value().nodes[0].ports[0], 2u) << "the leaf's port 0 to its parent";
 }
 
+TEST_F(SelfIdReceive, PhyRegister4sLinkActiveAndContenderBitsAppearInTheNodesSelfId) {
+  enable(1);
+  // Node 1's firmware clears Link_active and sets Contender, as a driver may.
+  ASSERT_EQ(station(1).controller.write_phy_register(4, 0x40), fw::Status::Success);
+  reset_and_wait();
+  const std::uint32_t leaf = quadlet(1, 1);
+  EXPECT_EQ((leaf >> 22) & 1u, 0u) << "L from reg 4 bit 7";
+  EXPECT_EQ((leaf >> 11) & 1u, 1u) << "C from reg 4 bit 6";
+  EXPECT_EQ(quadlet(1, 3), self_id(1, 0b11)) << "the root's own bits unchanged";
+}
+
 TEST_F(SelfIdReceive, WithoutRcvSelfIdNothingIsWrittenAndSelfIdSizeIsZero) {
   station(0).hal.write32(regs::kSelfIdBuffer, buffers_[0].bus_address());
   reset_and_wait();
