@@ -15,6 +15,8 @@ constexpr std::uint64_t kAllOnes = ~std::uint64_t{0};
 // A register access that has not completed after this many clk is given up (the core answers
 // within 3; the AxilMaster's own timeout comes first).
 constexpr std::uint64_t kAccessBudget = 1024;
+// Reads of HCControl a DEVICE_RESET waits for softReset to clear (it takes a few clk).
+constexpr int kResetPolls = 100;
 
 }  // namespace
 
@@ -127,11 +129,8 @@ std::optional<std::uint64_t> OhciPciDevice::handle(Message message) {
       ++counters_.device_resets;
       config_.reset();
       write_register(regs::kHcControlSet, regs::hc_control::kSoftReset.mask());
-      world_.run_until(
-          [&] {
-            return (read_register(regs::kHcControlSet) & regs::hc_control::kSoftReset.mask()) == 0;
-          },
-          4096);
+      for (int reads = 0; reads < kResetPolls; ++reads)
+        if ((read_register(regs::kHcControlSet) & regs::hc_control::kSoftReset.mask()) == 0) break;
       return 0;
     case Command::Ret:
       break;

@@ -21,6 +21,34 @@ class BusReset : public BusTest {
     return 3 + config.bus_reset_cycles + 3 * (config.data_on_cycles + 35) + 3 * 9 + 4;
   }
 
+  // Node 0 talks kPackets packets of `length(n)` bytes on channel 4 to node 2, and the bus is
+  // reset once node 2 has received 10; returns how many arrived, each checked byte for byte
+  // (expect_stored) and in order.
+  static constexpr unsigned kPackets = 40;
+  unsigned stream_across_a_reset(Talker::Lengths length) {
+    const fw::IsoHeader header{.speed = Speed::kS400, .tag = 1, .channel = 4, .sy = 0};
+    Talker talker(*this, 0, 0, header, length);
+    Listener listener(*this, 2, 0, 1024);
+    fw::IrStartOptions options;
+    options.channel = header.channel;
+    listener.start(options);
+    talker.start(kPackets);
+    bool ok = true;
+    run_streaming(
+        *this, kPackets + 20,
+        [&] {
+          if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
+            world_.bus().request_bus_reset();
+          talker.service();
+          listener.service([&](const ReceivedPacket& received) {
+            return ok = expect_stored(received, talker, received.sequence);
+          });
+        },
+        [&] { return !ok || listener.received() == kPackets; });
+    EXPECT_FALSE(listener.context().status().dead);
+    return listener.received();
+  }
+
   std::uint32_t int_events(std::size_t node) {
     return station(node).hal.read32(regs::kIntEventSet);
   }
@@ -71,38 +99,16 @@ TEST_F(BusReset, NodeIdIsNotValidBetweenTheResetAndThePhysRegisterStatus) {
 }
 
 TEST_F(BusReset, IsochronousStreamsKeepRunningThroughABusReset) {
-  constexpr unsigned kPackets = 40;
-  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 1, .channel = 4, .sy = 0};
   bring_up_all();
-  Talker talker(*this, 0, 0, header, [](unsigned n) { return 64u + 8u * n; });
-  Listener listener(*this, 2, 0, 1024);
-  fw::IrStartOptions options;
-  options.channel = header.channel;
-  listener.start(options);
-  talker.start(kPackets);
-  bool ok = true;
-  run_streaming(
-      *this, kPackets + 20,
-      [&] {
-        if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
-          world_.bus().request_bus_reset();
-        talker.service();
-        listener.service([&](const ReceivedPacket& received) {
-          return ok = expect_stored(received, talker, received.sequence);
-        });
-      },
-      [&] { return !ok || listener.received() == kPackets; });
+  EXPECT_EQ(stream_across_a_reset([](unsigned n) { return 64u + 8u * n; }), kPackets)
+      << "every packet, in order, across the reset";
   EXPECT_EQ(world_.bus().stats().bus_resets, 1u);
-  EXPECT_EQ(listener.received(), kPackets) << "every packet, in order, across the reset";
   EXPECT_NE(int_events(2) & regs::int_event::kBusReset.mask(), 0u);
-  EXPECT_FALSE(listener.context().status().dead);
 }
 
 // The self-ID DMA shares the AXI write path with the IR engine storing a stream: both get
 // through, nothing is lost or reordered.
 TEST_F(BusReset, SelfIdsAreStoredWhileAStreamIsBeingReceived) {
-  constexpr unsigned kPackets = 40;
-  const fw::IsoHeader header{.speed = Speed::kS400, .tag = 1, .channel = 4, .sy = 0};
   bring_up_all();
   std::vector<fw::DmaBuffer> buffers;
   for (std::size_t node = 0; node < 3; ++node) {
@@ -110,25 +116,7 @@ TEST_F(BusReset, SelfIdsAreStoredWhileAStreamIsBeingReceived) {
     station(node).hal.write32(regs::kSelfIdBuffer, buffers.back().bus_address());
     station(node).hal.write32(regs::kLinkControlSet, regs::link_control::kRcvSelfId.mask());
   }
-  Talker talker(*this, 0, 0, header, [](unsigned n) { return 512u + 8u * n; });
-  Listener listener(*this, 2, 0, 1024);
-  fw::IrStartOptions options;
-  options.channel = header.channel;
-  listener.start(options);
-  talker.start(kPackets);
-  bool ok = true;
-  run_streaming(
-      *this, kPackets + 20,
-      [&] {
-        if (listener.received() == 10 && world_.bus().stats().bus_resets == 0)
-          world_.bus().request_bus_reset();
-        talker.service();
-        listener.service([&](const ReceivedPacket& received) {
-          return ok = expect_stored(received, talker, received.sequence);
-        });
-      },
-      [&] { return !ok || listener.received() == kPackets; });
-  EXPECT_EQ(listener.received(), kPackets);
+  EXPECT_EQ(stream_across_a_reset([](unsigned n) { return 512u + 8u * n; }), kPackets);
   for (std::size_t node = 0; node < 3; ++node) {
     const std::uint32_t count = station(node).hal.read32(regs::kSelfIdCount);
     EXPECT_EQ(regs::self_id_count::kSelfIdSize.get(count), 7u) << "header + 3 pairs, node " << node;

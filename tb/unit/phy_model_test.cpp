@@ -18,25 +18,6 @@ namespace {
 using sim::LreqType;
 using Phy = sim::PhyModel<FakeCore>;
 
-// What the link saw on phy_ctl_i / phy_d_i in each cycle.
-struct Seen {
-  std::vector<std::uint8_t> ctl;
-  std::vector<std::uint8_t> d;
-};
-
-Seen run(Phy& phy, const ScriptedLink& link, std::uint64_t cycles) {
-  FakeCore core;
-  Seen seen;
-  link.put_on(core, 0);
-  const FakeRtl rtl{.eval = {}, .rising_edge = [&](std::uint64_t cycle) {
-                      seen.ctl.push_back(core.phy_ctl_i);
-                      seen.d.push_back(core.phy_d_i);
-                      link.put_on(core, cycle + 1);
-                    }};
-  for (std::uint64_t cycle = 0; cycle < cycles; ++cycle) run_cycle(core, cycle, rtl, phy);
-  return seen;
-}
-
 const std::vector<std::uint8_t> kBytes{0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0};
 
 // The request's stop bit is at cycle 7, so with the default delay of 4: Grant at 7 + 1 + 4 = 12,
@@ -49,7 +30,7 @@ TEST(PhyModel, GrantsArbitrationDelayPlusOneCyclesAfterTheStopBitThenIdlesAndRel
   link.bus_request(0, LreqType::IsoReq, 2);
   std::uint64_t next = link.transmit(kLinkFirst, 2, {0xAB});
   link.ctl(next, kIdle, 2);
-  const Seen seen = run(phy, link, 30);
+  const Seen seen = run_with_link(phy, link, 30);
   for (std::uint64_t cycle = 0; cycle < kLinkFirst; ++cycle)
     EXPECT_EQ(seen.ctl[cycle], cycle == kGrantCycle ? kGrant : kIdle) << cycle;
   EXPECT_EQ(seen.ctl[kLinkFirst], kTransmit) << "the link's own value on the resolved bus";
@@ -65,7 +46,7 @@ TEST(PhyModel, ArbitrationDelayZeroGrantsInTheCycleAfterTheStopBit) {
   Phy phy({.arbitration_delay = 0});
   ScriptedLink link;
   link.bus_request(0, LreqType::FairReq, 0);
-  const Seen seen = run(phy, link, 12);
+  const Seen seen = run_with_link(phy, link, 12);
   EXPECT_EQ(seen.ctl[kStopBit + 1], kGrant);
   EXPECT_EQ(phy.unused_grants(), 1u) << "the link never took it";
   EXPECT_TRUE(phy.violations().empty()) << phy.violations().front();
@@ -83,7 +64,7 @@ TEST_P(PhyModelAtSpeed, CapturesTheBytesMsbFirstAtTheRequestedSpeed) {
   link.bus_request(0, LreqType::IsoReq, speed);
   const std::uint64_t end = link.transmit(kLinkFirst, speed, kBytes);
   link.ctl(end, kIdle, 2);
-  run(phy, link, end + 10);
+  run_with_link(phy, link, end + 10);
   ASSERT_EQ(phy.packets().size(), 1u);
   const sim::WirePacket& packet = phy.packets()[0];
   EXPECT_EQ(packet.request, LreqType::IsoReq);
@@ -113,7 +94,7 @@ TEST(PhyModel, OneIdleAndHoldBeforeTransmitAreAllowed) {
   next = link.ctl(next, kHold, 47);
   next = link.transmit(next, 2, {1, 2, 3, 4});
   link.ctl(next, kIdle, 2);
-  run(phy, link, next + 10);
+  run_with_link(phy, link, next + 10);
   ASSERT_EQ(phy.packets().size(), 1u);
   EXPECT_EQ(phy.packets()[0].first_data_cycle, kLinkFirst + 1 + 47);
   EXPECT_TRUE(phy.violations().empty()) << phy.violations().front();
@@ -128,7 +109,7 @@ TEST(PhyModel, HoldAfterDataEndsAPacketAndAConcatenatedOneFollows) {
   const std::uint64_t second = next;
   next = link.transmit(next, 2, {0xB1});
   link.ctl(next, kIdle, 2);
-  run(phy, link, next + 10);
+  run_with_link(phy, link, next + 10);
   ASSERT_EQ(phy.packets().size(), 2u);
   EXPECT_EQ(phy.packets()[0].bytes, (std::vector<std::uint8_t>{0xA1, 0xA2}));
   EXPECT_EQ(phy.packets()[1].bytes, (std::vector<std::uint8_t>{0xB1}));
@@ -149,7 +130,7 @@ TEST(PhyModel, RequestsAreServedInOrderAndNotWhileTheLinkOwnsTheBus) {
   const std::uint64_t second_grant = free_cycle + 1 + 4;
   next = link.transmit(second_grant + 2, 2, {0xC3});
   link.ctl(next, kIdle, 2);
-  const Seen seen = run(phy, link, next + 10);
+  const Seen seen = run_with_link(phy, link, next + 10);
   ASSERT_EQ(phy.packets().size(), 2u);
   EXPECT_EQ(phy.packets()[0].request, LreqType::PriReq);
   EXPECT_EQ(phy.packets()[0].grant_cycle, kGrantCycle);
@@ -169,7 +150,7 @@ TEST(PhyModel, RegisterRequestsAreRecordedAndGetNoGrant) {
   std::uint64_t next = link.lreq_bits(0, 0b1'101'0101'1010'0111'0, 17);
   next = link.lreq_bits(next, 0b1'100'0011'0, 9);
   next = link.lreq_bits(next, 0b1'110'1'0, 6);  // AccelCtl, enable
-  const Seen seen = run(phy, link, next + 10);
+  const Seen seen = run_with_link(phy, link, next + 10);
   ASSERT_EQ(phy.link_requests().size(), 3u);
   EXPECT_EQ(phy.link_requests()[0].type, LreqType::WrReg);
   EXPECT_EQ(phy.link_requests()[0].cycle, 16u);
@@ -193,7 +174,7 @@ TEST(PhyModel, AGrantTheLinkDoesNotTakeIsGivenBackAndTheNextRequestIsServed) {
   link.bus_request(8, LreqType::IsoReq, 1);
   const std::uint64_t next = link.transmit(20 + 2, 1, {0x99});
   link.ctl(next, kIdle, 2);
-  run(phy, link, next + 10);
+  run_with_link(phy, link, next + 10);
   EXPECT_EQ(phy.unused_grants(), 1u);
   ASSERT_EQ(phy.packets().size(), 1u);
   EXPECT_EQ(phy.packets()[0].grant_cycle, 20u);
@@ -210,7 +191,7 @@ std::vector<std::string> violations_of(unsigned speed,
   ScriptedLink link;
   link.bus_request(0, LreqType::IsoReq, speed);
   script(link);
-  run(phy, link, 200);
+  run_with_link(phy, link, 200);
   if (packets) *packets = phy.packets();
   return phy.violations();
 }
@@ -310,7 +291,7 @@ TEST(PhyModelChecks, LreqWithASpeedCodeThatIsNotS100S200OrS400) {
   Phy phy;
   ScriptedLink link;
   link.lreq_bits(0, 0b1'001'011'0, 8);
-  run(phy, link, 20);
+  run_with_link(phy, link, 20);
   expect_one(phy.violations(), kStopBit, "speed code 3");
 }
 

@@ -17,24 +17,6 @@ namespace {
 
 using Phy = sim::PhyModel<FakeCore>;
 
-struct Seen {
-  std::vector<std::uint8_t> ctl;
-  std::vector<std::uint8_t> d;
-};
-
-Seen run(Phy& phy, const ScriptedLink& link, std::uint64_t cycles) {
-  FakeCore core;
-  Seen seen;
-  link.put_on(core, 0);
-  const FakeRtl rtl{.eval = {}, .rising_edge = [&](std::uint64_t cycle) {
-                      seen.ctl.push_back(core.phy_ctl_i);
-                      seen.d.push_back(core.phy_d_i);
-                      link.put_on(core, cycle + 1);
-                    }};
-  for (std::uint64_t cycle = 0; cycle < cycles; ++cycle) run_cycle(core, cycle, rtl, phy);
-  return seen;
-}
-
 // LREQ RdReg {1, 100, address, 0} from `cycle`: 9 bits, stop bit at cycle + 8.
 std::uint64_t read_request(ScriptedLink& link, std::uint64_t cycle, unsigned address) {
   return link.lreq_bits(cycle, 1u << 8 | 4u << 5 | address << 1, 9);
@@ -61,7 +43,7 @@ TEST(PhyRegisters, ARegisterReadIsAnsweredByAnEightCycleStatusAfterTheStopBit) {
   Phy phy(config);
   ScriptedLink link;
   read_request(link, 0, 1);  // stop bit at r = 8
-  const Seen seen = run(phy, link, 20);
+  const Seen seen = run_with_link(phy, link, 20);
   constexpr std::uint64_t r = 8;
   for (std::uint64_t cycle = 0; cycle <= r; ++cycle) EXPECT_EQ(seen.ctl[cycle], 0b00) << cycle;
   EXPECT_EQ(status_bits(seen, r + 1), 1u << 8 | 0x2Au) << "address 1, Gap_count 0x2A";
@@ -84,7 +66,7 @@ TEST(PhyRegisters, AWriteChangesTheRegisterAndTheNextReadReturnsIt) {
   ScriptedLink link;
   const std::uint64_t after_write = write_request(link, 0, 4, 0xC0);  // stop bit at 16
   read_request(link, after_write, 4);                                 // stop bit at 25
-  const Seen seen = run(phy, link, 40);
+  const Seen seen = run_with_link(phy, link, 40);
   EXPECT_EQ(status_bits(seen, 26), 4u << 8 | 0xC0u) << "L and C as written";
   EXPECT_TRUE(phy.registers().link_active());
   EXPECT_TRUE(phy.registers().contender());

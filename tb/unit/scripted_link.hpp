@@ -91,4 +91,25 @@ class ScriptedLink {
   std::map<std::uint64_t, LinkPins> pins_;
 };
 
+// What the link saw on phy_ctl_i / phy_d_i in each cycle of run_with_link.
+struct Seen {
+  std::vector<std::uint8_t> ctl;
+  std::vector<std::uint8_t> d;
+};
+
+// Runs `phy` alone (a bus of one) for `cycles` cycles with `link` on its link-side pins.
+inline Seen run_with_link(sim::PhyModel<FakeCore>& phy, const ScriptedLink& link,
+                          std::uint64_t cycles) {
+  FakeCore core;
+  Seen seen;
+  link.put_on(core, 0);
+  const FakeRtl rtl{.eval = {}, .rising_edge = [&](std::uint64_t cycle) {
+                      seen.ctl.push_back(core.phy_ctl_i);
+                      seen.d.push_back(core.phy_d_i);
+                      link.put_on(core, cycle + 1);
+                    }};
+  for (std::uint64_t cycle = 0; cycle < cycles; ++cycle) run_cycle(core, cycle, rtl, phy);
+  return seen;
+}
+
 }  // namespace ohci::tb
