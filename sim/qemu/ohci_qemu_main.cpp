@@ -264,8 +264,7 @@ int run(const Options& options) {
       {"first_mismatch",
        peer.first_mismatch() ? nlohmann::json(*peer.first_mismatch()) : nlohmann::json()},
       {"packets_list", list}};
-  report["peer_tx"] = {
-      {"channel", FWTEST_IR_CHANNEL}, {"packets", peer.sent()}, {"bytes", nullptr}};
+  report["peer_tx"] = {{"channel", FWTEST_IR_CHANNEL}, {"packets", peer.sent()}};
   report["peer_error"] = peer.error();
   report["protocol_violations"] =
       guest_node.phy().violations().size() + guest_node.dma_port().violations().size() +
