@@ -56,6 +56,45 @@ void Node::sample(std::uint64_t cycle) {
   register_bus_->sample(*core_, cycle);
 }
 
+std::uint64_t Node::fold_pins(std::uint64_t digest) const {
+  const Vohci_core& c = *core_;
+  const std::uint64_t pins[] = {
+      c.rst,
+      c.s_axil_awaddr | std::uint64_t{c.s_axil_awvalid} << 11 |
+          std::uint64_t{c.s_axil_awready} << 12,
+      c.s_axil_wdata | std::uint64_t{c.s_axil_wstrb} << 32 | std::uint64_t{c.s_axil_wvalid} << 36 |
+          std::uint64_t{c.s_axil_wready} << 37,
+      c.s_axil_bresp | std::uint64_t{c.s_axil_bvalid} << 2 | std::uint64_t{c.s_axil_bready} << 3,
+      c.s_axil_araddr | std::uint64_t{c.s_axil_arvalid} << 11 |
+          std::uint64_t{c.s_axil_arready} << 12,
+      c.s_axil_rdata | std::uint64_t{c.s_axil_rresp} << 32 | std::uint64_t{c.s_axil_rvalid} << 34 |
+          std::uint64_t{c.s_axil_rready} << 35,
+      c.m_axi_araddr | std::uint64_t{c.m_axi_arlen} << 32 | std::uint64_t{c.m_axi_arsize} << 40 |
+          std::uint64_t{c.m_axi_arburst} << 43 | std::uint64_t{c.m_axi_arvalid} << 45 |
+          std::uint64_t{c.m_axi_arready} << 46,
+      c.m_axi_rdata | std::uint64_t{c.m_axi_rresp} << 32 | std::uint64_t{c.m_axi_rlast} << 34 |
+          std::uint64_t{c.m_axi_rvalid} << 35 | std::uint64_t{c.m_axi_rready} << 36,
+      c.m_axi_awaddr | std::uint64_t{c.m_axi_awlen} << 32 | std::uint64_t{c.m_axi_awsize} << 40 |
+          std::uint64_t{c.m_axi_awburst} << 43 | std::uint64_t{c.m_axi_awvalid} << 45 |
+          std::uint64_t{c.m_axi_awready} << 46,
+      c.m_axi_wdata | std::uint64_t{c.m_axi_wstrb} << 32 | std::uint64_t{c.m_axi_wlast} << 36 |
+          std::uint64_t{c.m_axi_wvalid} << 37 | std::uint64_t{c.m_axi_wready} << 38,
+      c.m_axi_bresp | std::uint64_t{c.m_axi_bvalid} << 2 | std::uint64_t{c.m_axi_bready} << 3 |
+          std::uint64_t{c.irq} << 4,
+      c.phy_ctl_i | std::uint64_t{c.phy_ctl_o} << 2 | std::uint64_t{c.phy_ctl_oe} << 4 |
+          std::uint64_t{c.phy_d_i} << 8 | std::uint64_t{c.phy_d_o} << 16 |
+          std::uint64_t{c.phy_d_oe} << 24 | std::uint64_t{c.phy_lreq} << 25 |
+          std::uint64_t{c.phy_lps} << 26 | std::uint64_t{c.phy_linkon} << 27,
+  };
+  for (const std::uint64_t pin : pins) {
+    for (int byte = 0; byte < 8; ++byte) {
+      digest ^= (pin >> (8 * byte)) & 0xff;
+      digest *= 0x0000'0100'0000'01b3;  // FNV-1a 64-bit prime
+    }
+  }
+  return digest;
+}
+
 void Node::unlock_interrupt() {
   if (interrupts_.unlock() && world_cycle_ > 0) service_interrupt(world_cycle_);
 }

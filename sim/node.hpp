@@ -61,6 +61,8 @@ class Node {
   // PHY is driven and sampled by the Bus.
   void drive();
   void sample(std::uint64_t cycle);
+  // Folds the value of every port of the core into an FNV-1a digest (World::pin_digest).
+  std::uint64_t fold_pins(std::uint64_t digest) const;
 
   // Firmware side. The node models one CPU: its ISR is entered at the first edge irq is seen
   // high plus interrupt_latency_cycles, never nested, and only between register accesses (an

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   app.add_option("--trace", options.trace, "write an FST waveform to FILE");
   app.add_option("--trace-window", options.trace_window, "trace only cycles START:END");
   app.add_option("--json", options.json, "write the report as JSON to FILE");
+  app.add_option("--event-log", options.event_log,
+                 "write every event and the digest of every pin on every clk to FILE");
   app.add_flag("--quiet", options.quiet, "print only the summary");
   try {
     app.parse(argc, argv);

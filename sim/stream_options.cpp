@@ -129,6 +129,7 @@ PlanOrError make_plan(const StreamOptions& options) {
     if (options.trace.empty()) return fail("--trace-window", "needs --trace FILE");
   }
   plan.json = options.json;
+  plan.event_log = options.event_log;
   plan.quiet = options.quiet;
   return PlanOrError{plan, {}};
 }

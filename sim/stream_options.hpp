@@ -24,6 +24,7 @@ struct StreamOptions {
   std::string trace;
   std::string trace_window;
   std::string json;
+  std::string event_log;
   bool quiet = false;
 };
 
@@ -44,6 +45,9 @@ struct StreamPlan {
   std::string trace;
   std::optional<TraceWindow> trace_window;
   std::string json;
+  // Every event of the World's log and, last, the pin digest of every clk (World::pin_digest):
+  // the record two builds are compared by to prove they simulate the same cycles.
+  std::string event_log;
   bool quiet = false;
 };
 

@@ -90,6 +90,10 @@ void print_summary(const StreamReport& r) {
   std::printf("  %-22s %llu clk = %.3f s of bus time in %.2f s wall: %.3f M clk/s\n", "simulated",
               static_cast<unsigned long long>(r.sim_cycles), r.bus_seconds(), r.wall_seconds,
               r.sim_hz() / 1e6);
+  if (r.pin_digest)
+    std::printf("  %-22s 0x%016llx over %llu clk\n", "pin digest",
+                static_cast<unsigned long long>(*r.pin_digest),
+                static_cast<unsigned long long>(r.pin_digest_cycles));
   if (r.protocol_violations)
     std::printf("  %-22s %llu\n", "protocol violations",
                 static_cast<unsigned long long>(r.protocol_violations));
@@ -122,6 +126,12 @@ bool write_json(const StreamReport& r, const std::string& path) {
   json["wall_seconds"] = r.wall_seconds;
   json["sim_hz"] = r.sim_hz();
   json["protocol_violations"] = r.protocol_violations;
+  if (r.pin_digest) {
+    char hex[19];
+    std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(*r.pin_digest));
+    json["pin_digest"] = hex;
+    json["pin_digest_cycles"] = r.pin_digest_cycles;
+  }
   json["passed"] = r.passed();
   const std::string first = r.first_mismatch_text();
   json["first_mismatch"] =

@@ -44,6 +44,9 @@ struct StreamReport {
   std::uint64_t sim_cycles = 0;
   double wall_seconds = 0.0;
   std::uint64_t protocol_violations = 0;  // PHY-link and AXI, every node
+  // With --event-log: World::pin_digest over pin_digest_cycles clk (JSON pin_digest, in hex).
+  std::optional<std::uint64_t> pin_digest;
+  std::uint64_t pin_digest_cycles = 0;
   std::vector<ListenerReport> listeners;
   std::string error;  // a driver or firmware failure, or empty
   // Why the run ended before every packet was sent, when an injected AXI error killed a DMA

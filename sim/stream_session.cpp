@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -87,7 +88,16 @@ StreamReport run_stream(const StreamPlan& plan) {
   const StreamPattern pattern(plan.seed, plan.payload_min, plan.payload_max);
   const unsigned per_buffer = std::min(plan.batch, kMaxPacketsPerListenBuffer);
 
+  std::ofstream event_log;
+  if (!plan.event_log.empty()) {
+    event_log.open(plan.event_log);
+    if (!event_log) {
+      report.error = "--event-log: cannot write " + plan.event_log;
+      return report;
+    }
+  }
   World world(plan.bus);
+  if (event_log.is_open()) world.record_pin_digest();
   std::vector<std::unique_ptr<SimulatedNode>> nodes;
   for (unsigned i = 0; i < plan.nodes; ++i) {
     NodeConfig config;
@@ -177,6 +187,17 @@ StreamReport run_stream(const StreamPlan& plan) {
   };
 
   report.sim_cycles = world.cycle();
+  if (event_log.is_open()) {
+    report.pin_digest = world.pin_digest();
+    report.pin_digest_cycles = world.pin_digest_cycles();
+    world.log().print(event_log);
+    char digest[96];
+    std::snprintf(digest, sizeof digest, "pin digest 0x%016llx over %llu clk\n",
+                  static_cast<unsigned long long>(world.pin_digest()),
+                  static_cast<unsigned long long>(world.pin_digest_cycles()));
+    event_log << digest;
+    if (!event_log.flush()) report.error = "--event-log: cannot write " + plan.event_log;
+  }
   report.wall_seconds = wall();
   report.it_interrupts = nodes[kTalker]->stream.dispatcher.isr_count();
   report.it_callbacks = talker.callbacks();

@@ -46,6 +46,10 @@ void World::step() {
     node->core().eval();
   }
   dump((2 * cycle_ + 1) * kHalfPeriodPs);
+  if (pin_digest_on_) {
+    for (auto& node : nodes_) pin_digest_ = node->fold_pins(pin_digest_);
+    ++pin_digest_cycles_;
+  }
   ++cycle_;
   if (trace_ && cycle_ > trace_window_.last_cycle) close_trace();
   deliver_interrupts();
