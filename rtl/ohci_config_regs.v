@@ -37,9 +37,10 @@ module ohci_config_regs #(
     input  wire [10:0] wr_addr_i,
     input  wire [31:0] wr_data_i,
     input  wire [31:0] wr_mask_i,   // the strobed bits
+    input  wire        rd_en_i,     // a read in this clk: the read mux is computed only then
     input  wire [10:0] rd_addr_i,
-    output reg  [31:0] rd_data_o,   // combinational: the value at rd_addr_i
-    output reg         rd_hit_o,    // rd_addr_i is one of these registers
+    output reg  [31:0] rd_data_o,   // combinational: the value at rd_addr_i (0 without rd_en_i)
+    output reg         rd_hit_o,    // rd_addr_i is one of these registers (0 without rd_en_i)
     input  wire        bus_reset_i
 );
   `include "ohci_regmap.vh"
@@ -257,7 +258,9 @@ module ohci_config_regs #(
       always @(*) begin
         hit = 1'b1;
         value = 32'd0;
-        if (r_async) begin
+        if (!rd_en_i) begin
+          hit = 1'b0;
+        end else if (r_async) begin
           if (r_async_reg == OHCI_CONTEXT_CONTROL_SET[4:0] ||
               r_async_reg == OHCI_CONTEXT_CONTROL_CLEAR[4:0])
             value = async_control_reg[r_async_ctx];
@@ -315,16 +318,21 @@ module ohci_config_regs #(
 
   always @(*) begin
     rd_hit_o = 1'b1;
-    case (rd_addr_i)
-      OHCI_GUID_HI: rd_data_o = guid_hi_reg;
-      OHCI_GUID_LO: rd_data_o = guid_lo_reg;
-      OHCI_BUS_ID: rd_data_o = OHCI_BUS_ID_VALUE;
-      OHCI_BUS_OPTIONS: rd_data_o = bus_options_reg;
-      default: begin
-        rd_data_o = full_value;
-        rd_hit_o = full_hit;
-      end
-    endcase
+    if (!rd_en_i) begin
+      rd_data_o = 32'd0;
+      rd_hit_o = 1'b0;
+    end else begin
+      case (rd_addr_i)
+        OHCI_GUID_HI: rd_data_o = guid_hi_reg;
+        OHCI_GUID_LO: rd_data_o = guid_lo_reg;
+        OHCI_BUS_ID: rd_data_o = OHCI_BUS_ID_VALUE;
+        OHCI_BUS_OPTIONS: rd_data_o = bus_options_reg;
+        default: begin
+          rd_data_o = full_value;
+          rd_hit_o = full_hit;
+        end
+      endcase
+    end
   end
 endmodule
 `resetall

@@ -1,4 +1,6 @@
-// ohci_crc32: one byte step of the IEEE 1394 CRC-32 (combinational, no latency).
+// ohci_crc32: one byte step of the IEEE 1394 CRC-32 (combinational, no latency). The links use
+// the same functions (ohci_crc32.vh) inside their clocked blocks; this module is the datapath
+// the CRC unit test drives with known vectors.
 //
 // Polynomial 0x04C11DB7, bits taken MSB first, no reflection. A packet's CRC starts from
 // 32'hFFFF_FFFF; the value sent on the wire (and compared by a receiver) is the one's complement
@@ -12,20 +14,8 @@ module ohci_crc32 (
     input  wire [ 7:0] data_i,  // next byte, bit 7 first on the wire
     output wire [31:0] crc_o    // running CRC register after this byte
 );
-  localparam [31:0] POLY = 32'h04C1_1DB7;
+`include "ohci_crc32.vh"
 
-  function automatic [31:0] step8(input [31:0] crc, input [7:0] data);
-    integer bit_index;
-    reg [31:0] acc;
-    begin
-      acc = crc;
-      for (bit_index = 7; bit_index >= 0; bit_index = bit_index - 1) begin
-        acc = {acc[30:0], 1'b0} ^ ((acc[31] ^ data[bit_index]) ? POLY : 32'h0);
-      end
-      step8 = acc;
-    end
-  endfunction
-
-  assign crc_o = step8(crc_i, data_i);
+  assign crc_o = crc32_step8(crc_i, data_i);
 endmodule
 `resetall

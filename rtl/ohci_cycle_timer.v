@@ -49,16 +49,7 @@ module ohci_cycle_timer (
 );
   localparam [11:0] OFFSETS_PER_CYCLE = 12'd3072;
   localparam [12:0] CYCLES_PER_SECOND = 13'd8000;
-  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
-  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
-  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
-  function automatic below(input [15:0] x, input [15:0] k);
-    integer i;
-    begin
-      below = 1'b0;
-      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
-    end
-  endfunction
+  `include "ohci_below.vh"  // below(x, k): x < k
 
   reg [6:0] seconds_reg;
   reg [12:0] count_reg;

@@ -168,23 +168,11 @@ module ohci_link_rx #(
   // data quadlet.
   wire crc_restart = index_reg == 12'd0 || (kind_reg == K_ISO && index_reg == 12'd2);
   wire [31:0] crc_base = crc_restart ? CRC_INIT : crc_reg;
-  wire [31:0] crc_b0, crc_b1, crc_b2, crc_after;
-  ohci_crc32 crc_byte0 (.crc_i(crc_base), .data_i(quadlet_reg[31:24]), .crc_o(crc_b0));
-  ohci_crc32 crc_byte1 (.crc_i(crc_b0), .data_i(quadlet_reg[23:16]), .crc_o(crc_b1));
-  ohci_crc32 crc_byte2 (.crc_i(crc_b1), .data_i(quadlet_reg[15:8]), .crc_o(crc_b2));
-  ohci_crc32 crc_byte3 (.crc_i(crc_b2), .data_i(quadlet_reg[7:0]), .crc_o(crc_after));
+  // (computed only in the clk a quadlet is folded in: ohci_crc32.vh)
+  `include "ohci_crc32.vh"
 
   wire [3:0] q_tcode = quadlet_reg[7:4];
-  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
-  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
-  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
-  function automatic below(input [15:0] x, input [15:0] k);
-    integer i;
-    begin
-      below = 1'b0;
-      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
-    end
-  endfunction
+  `include "ohci_below.vh"  // below(x, k): x < k
   /* verilator lint_off UNUSEDSIGNAL */
   wire [16:0] q_length_span = {1'b0, quadlet_reg[31:16]} + 17'd3;  // only [12:2] used
   /* verilator lint_on UNUSEDSIGNAL */
@@ -328,7 +316,7 @@ module ohci_link_rx #(
       if (quadlet_valid_reg) begin
         index_reg <= index_reg + 12'd1;
         if (quadlets_reg != 12'hFFF) quadlets_reg <= quadlets_reg + 12'd1;
-        crc_reg <= crc_after;
+        crc_reg <= crc32_quadlet(crc_base, quadlet_reg);
         if (index_reg == 12'd0) begin
           header_reg <= quadlet_reg;
           kind_reg <= sid_phase_reg ? K_SELF_ID :

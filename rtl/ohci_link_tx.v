@@ -204,12 +204,10 @@ module ohci_link_tx #(
   end
 
   // The CRC register restarts after each CRC quadlet; the header CRC covers only the header.
+  // crc32_quadlet() is called only in the branches that load crc_reg (ohci_crc32.vh: computed
+  // only in the clk that needs it).
+  `include "ohci_crc32.vh"
   wire [31:0] crc_base = (seq_reg == SQ_START || seq_reg == SQ_HCRC) ? CRC_INIT : crc_reg;
-  wire [31:0] crc_b0, crc_b1, crc_b2, crc_after_next;
-  ohci_crc32 crc_byte0 (.crc_i(crc_base), .data_i(next_quadlet[31:24]), .crc_o(crc_b0));
-  ohci_crc32 crc_byte1 (.crc_i(crc_b0), .data_i(next_quadlet[23:16]), .crc_o(crc_b1));
-  ohci_crc32 crc_byte2 (.crc_i(crc_b1), .data_i(next_quadlet[15:8]), .crc_o(crc_b2));
-  ohci_crc32 crc_byte3 (.crc_i(crc_b2), .data_i(next_quadlet[7:0]), .crc_o(crc_after_next));
 
   // Only the leading chunk of a quadlet is placed and only the rest kept: the helpers below read
   // part of their argument by design.
@@ -353,7 +351,7 @@ module ohci_link_tx #(
           chunk_count_reg <= 5'd1;
           seq_reg <= next_seq;
           index_reg <= next_index;
-          crc_reg <= crc_after_next;
+          crc_reg <= crc32_quadlet(crc_base, next_quadlet);
         end
         L_TX: begin
           if (quadlet_done && !next_exists) begin
@@ -368,7 +366,7 @@ module ohci_link_tx #(
               chunk_count_reg <= 5'd1;
               seq_reg <= next_seq;
               index_reg <= next_index;
-              if (next_is_crc_covered) crc_reg <= crc_after_next;
+              if (next_is_crc_covered) crc_reg <= crc32_quadlet(crc_base, next_quadlet);
               if (next_seq == SQ_DATA) begin
                 // Fetch the payload quadlet after this one; it is needed 4+ clk from now.
                 ram_rd_en_reg <= 1'b1;

@@ -145,16 +145,7 @@ module ohci_regs #(
   localparam [31:0] INT_EVENT_DERIVED = (32'd1 << OHCI_INT_EVENT_ISOCH_TX) |
       (32'd1 << OHCI_INT_EVENT_ISOCH_RX) | (32'd1 << OHCI_INT_MASK_MASTER_INT_ENABLE);
   localparam [9:0] BUS_NUMBER_LOCAL = 10'h3FF;  // "local bus" until software writes one
-  // below(x, k): x < k for a constant k, as plain logic. Yosys maps a comparison to a carry
-  // chain (on the iCE40 one SB_CARRY and one LUT4 per bit); with a constant this folds to a few
-  // LUT4s. (x >= k is !below(x, k); x > k is !below(x, k + 1); x <= k is below(x, k + 1).)
-  function automatic below(input [15:0] x, input [15:0] k);
-    integer i;
-    begin
-      below = 1'b0;
-      for (i = 0; i < 16; i = i + 1) below = k[i] ? !x[i] || below : !x[i] && below;
-    end
-  endfunction
+  `include "ohci_below.vh"  // below(x, k): x < k
 
   // ---- soft reset sequencer (reset by rst only) ----
   // A requested soft reset first lets the DMA finish its AXI transaction and the link its packet
@@ -294,6 +285,7 @@ module ohci_regs #(
       .wr_addr_i(waddr),
       .wr_data_i(s_axil_wdata),
       .wr_mask_i(strb_mask),
+      .rd_en_i(read_fire),
       .rd_addr_i(raddr),
       .rd_data_o(config_value),
       .rd_hit_o(config_hit),
@@ -302,9 +294,13 @@ module ohci_regs #(
 
   // ---- read mux ----
   reg [31:0] read_value;
+  // Computed only in a clk with a read (read_fire), the one clk rdata_reg loads it: a Verilated
+  // model evaluates combinational logic every clk, and most clks read nothing.
   always @(*) begin
     read_value = 32'd0;
-    if (r_in_it) begin
+    if (!read_fire) begin
+      read_value = 32'd0;
+    end else if (r_in_it) begin
       if (r_it_reg == OHCI_CONTEXT_CONTROL_SET[3:0] || r_it_reg == OHCI_CONTEXT_CONTROL_CLEAR[3:0])
         read_value = it_context_control_i[32*r_it_ctx+:32];
       else if (r_it_reg == OHCI_COMMAND_PTR[3:0]) read_value = it_command_ptr_i[32*r_it_ctx+:32];

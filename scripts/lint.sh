@@ -13,7 +13,7 @@ mkdir -p "$build_dir/lint"
 
 echo "lint: verilator -Wall"
 verilator --lint-only -Wall -Irtl rtl/*.v --top-module ohci_core
-verilator --lint-only -Wall rtl/ohci_crc32.v --top-module ohci_crc32
+verilator --lint-only -Wall -Irtl rtl/ohci_crc32.v --top-module ohci_crc32
 verilator --lint-only -Wall -Irtl -Ifpga/rtl rtl/*.v fpga/rtl/*.v --top-module ohci_board
 
 echo "lint: iverilog -g2012"
