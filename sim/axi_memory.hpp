@@ -109,7 +109,11 @@ class AxiMemorySlave {
   // Throws std::invalid_argument for a latency range with min > max or a probability outside
   // [0, 1]. The memory must outlive the slave.
   explicit AxiMemorySlave(MemoryPort& memory, const AxiMemoryConfig& config = {})
-      : memory_(memory), config_(config), random_(config.seed) {
+      : memory_(memory),
+        config_(config),
+        random_(config.seed),
+        steady_(config.ar_stall_probability <= 0.0 && config.aw_stall_probability <= 0.0 &&
+                config.w_stall_probability <= 0.0 && config.r_gap_probability <= 0.0) {
     const auto probability_ok = [](double p) { return p >= 0.0 && p <= 1.0; };
     if (config.read_latency_min > config.read_latency_max ||
         !probability_ok(config.ar_stall_probability) ||
@@ -163,9 +167,14 @@ class AxiMemorySlave {
     responses_.clear();
     r_on_bus_ = b_on_bus_ = false;
     held_ = {};
+    quiet_ = false;
   }
 
   void drive(Core& core) {
+    // The fast path of an idle port (most clks): nothing queued, no random draw to make, and
+    // the pins already show it (every READY high, no RVALID or BVALID). Draws are made only
+    // for probabilities above 0, so skipping drive() here changes no random sequence.
+    if (quiet_ && idle()) return;
     const std::uint64_t cycle = next_cycle_;
     core.m_axi_arready =
         reads_.size() < config_.max_outstanding_reads && !chance(config_.ar_stall_probability);
@@ -191,10 +200,17 @@ class AxiMemorySlave {
     b_on_bus_ = !responses_.empty() && responses_.front().first_cycle <= cycle;
     core.m_axi_bvalid = b_on_bus_;
     core.m_axi_bresp = b_on_bus_ ? static_cast<std::uint8_t>(responses_.front().resp) : 0;
+    quiet_ = steady_ && idle() && core.m_axi_arready && core.m_axi_awready && core.m_axi_wready &&
+             !r_on_bus_;
   }
 
   void sample(Core& core, std::uint64_t cycle) {
     next_cycle_ = cycle + 1;
+    // Nothing offered and nothing held: no handshake, no check, no write can happen. (The held
+    // state is kept false by check_held whenever no VALID is up, so it stays right.)
+    if (!core.m_axi_arvalid && !core.m_axi_awvalid && !core.m_axi_wvalid && !r_on_bus_ &&
+        !b_on_bus_ && !held_.ar && !held_.aw && !held_.w && writes_.empty() && w_beats_.empty())
+      return;
     check_held(core, cycle);
     if (core.m_axi_arvalid && core.m_axi_arready) accept_read(core, cycle);
     if (r_on_bus_ && core.m_axi_rready) take_r_beat(cycle);
@@ -413,6 +429,10 @@ class AxiMemorySlave {
   std::function<void(const AxiBurstRecord&)> on_burst_;
   std::function<void(const AxiBurstRecord&)> on_write_;
 
+  // No READY back-pressure or R gaps are configured: an idle port's pins never change.
+  bool steady_ = false;
+  // The last drive() left an idle port's pins as an idle port shows them (see drive()).
+  bool quiet_ = false;
   std::uint64_t next_cycle_ = 0;  // the cycle the next drive() is for
   std::deque<ReadBurst> reads_;
   RBeat r_beat_;
