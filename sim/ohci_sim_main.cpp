@@ -2,9 +2,12 @@
 // talks through the isochronous buffer-attachment API (IsochStream, batches with a callback on
 // the last buffer, callbacks from its DPC via the InterruptDispatcher), every other node listens
 // through the same API, the bus model joins them (with optional faults), and a scoreboard per
-// listener checks every byte. Prints progress and a summary, optionally a JSON report.
-// Exit status: 0 when every packet sent and not deliberately faulted arrived byte-exact; 1
-// otherwise (the first mismatch described); 2 for bad options (nothing simulated).
+// listener checks every byte. With --nodes 1 the talker is alone on the bus (its packets are
+// counted, nobody checks them). --event-log records every event and a digest of every pin on
+// every clk, by which scripts/bench/cycle_identity.py proves two builds simulate alike. Prints
+// progress and a summary, optionally a JSON report. Exit status: 0 when every packet sent and not
+// deliberately faulted arrived byte-exact; 1 otherwise (the first mismatch described); 2 for bad
+// options (nothing simulated).
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -18,7 +21,8 @@ int main(int argc, char** argv) {
   using namespace ohci::sim;
   StreamOptions options;
   CLI::App app{"ohci-sim: an isochronous stream between OHCI nodes on a modelled 1394 bus"};
-  app.add_option("--nodes", options.nodes, "nodes on the bus: node 0 talks, the others listen")
+  app.add_option("--nodes", options.nodes,
+                 "nodes on the bus: node 0 talks, the others listen (1: a talker alone)")
       ->capture_default_str();
   app.add_option("--speed", options.speed, "s100, s200 or s400")->capture_default_str();
   app.add_option("--channel", options.channel, "isochronous channel 0..63")->capture_default_str();

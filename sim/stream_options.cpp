@@ -73,8 +73,8 @@ PlanOrError make_plan(const StreamOptions& options) {
     return PlanOrError{std::nullopt, OptionError{std::move(option), std::move(message)}};
   };
   StreamPlan plan;
-  if (options.nodes < 2 || options.nodes > 63)
-    return fail("--nodes", "must be 2..63 (one talker, the rest listen)");
+  if (options.nodes < 1 || options.nodes > 63)
+    return fail("--nodes", "must be 1..63 (one talker, the rest listen; 1: a talker alone)");
   plan.nodes = options.nodes;
   if (options.speed == "s100") {
     plan.speed_code = 0;

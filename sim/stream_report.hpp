@@ -63,7 +63,8 @@ struct StreamReport {
   double bus_seconds() const;
   double sim_hz() const;
   // Every packet sent and not deliberately faulted arrived byte-exact at every listener (all
-  // packets were sent, or an injected fault stopped the run).
+  // packets were sent, or an injected fault stopped the run). A talker alone (one node) passes
+  // when it sent every packet.
   bool passed() const;
   // The first mismatch of any listener, described on one line (empty if none).
   std::string first_mismatch_text() const;

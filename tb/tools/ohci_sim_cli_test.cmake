@@ -60,10 +60,48 @@ if(axi_errors LESS 1 OR fault_stop STREQUAL "")
   message(FATAL_ERROR "ohci-sim axi-error=1: axi_errors ${axi_errors}, fault_stop '${fault_stop}'")
 endif()
 
+# A talker alone on the bus: every packet sent, no listener, a pass.
+execute_process(COMMAND ${OHCI_SIM} --nodes 1 --packets 40 --quiet --json ${WORK_DIR}/alone.json
+                RESULT_VARIABLE status OUTPUT_VARIABLE out)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "ohci-sim --nodes 1 exited ${status}:\n${out}")
+endif()
+file(READ ${WORK_DIR}/alone.json json)
+expect_json("${json}" packets_sent 40)
+expect_json("${json}" packets_received 0)
+expect_json("${json}" it_interrupts 5)
+
+# --event-log: the events, then the pin digest line; the same run twice gives the same file.
+foreach(run a b)
+  execute_process(COMMAND ${OHCI_SIM} --packets 16 --quiet --event-log ${WORK_DIR}/events.${run}
+                          --json ${WORK_DIR}/events.${run}.json RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "ohci-sim --event-log exited ${status}")
+  endif()
+endforeach()
+file(READ ${WORK_DIR}/events.a log_a)
+file(READ ${WORK_DIR}/events.b log_b)
+if(NOT log_a STREQUAL log_b OR NOT log_a MATCHES "DMA write" OR
+   NOT log_a MATCHES "\npin digest 0x[0-9a-f]+ over [0-9]+ clk\n$")
+  message(FATAL_ERROR "ohci-sim --event-log: two runs differ or the log is incomplete")
+endif()
+file(READ ${WORK_DIR}/events.a.json json)
+string(JSON digest GET "${json}" pin_digest)
+string(FIND "${log_a}" "pin digest ${digest}" found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "ohci-sim --event-log: JSON pin_digest ${digest} is not the log's")
+endif()
+execute_process(COMMAND ${OHCI_SIM} --packets 16 --quiet --event-log ${WORK_DIR}/no/such/dir/log
+                RESULT_VARIABLE status ERROR_VARIABLE err)
+if(status EQUAL 0 OR NOT err MATCHES "--event-log")
+  message(FATAL_ERROR "ohci-sim --event-log into a missing directory: exit ${status}, '${err}'")
+endif()
+
 # Bad options: exit 2, one line naming the option, no JSON written.
 foreach(case "--payload;5000;--speed;s400|--payload" "--payload;3000;--speed;s200|--payload"
              "--batch;0|--batch" "--fault;axle=0.1|--fault"
-             "--fault;axi-error=2|--fault" "--speed;s800|--speed")
+             "--fault;axi-error=2|--fault" "--speed;s800|--speed" "--nodes;0|--nodes"
+             "--nodes;64|--nodes")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_BACK parts option)
   file(REMOVE ${WORK_DIR}/bad.json)
