@@ -146,6 +146,7 @@ module ohci_link_tx #(
   wire [4:0] chunks_per_quadlet = speed_reg == SPEED_S100 ? 5'd16 :
                                   speed_reg == SPEED_S200 ? 5'd8 : 5'd4;
 
+  wire quadlet_done = chunk_count_reg == chunks_per_quadlet;
   // The next quadlet to load into the shifter, and whether the CRC covers it.
   reg [31:0] next_quadlet;
   reg next_is_crc_covered;
@@ -156,13 +157,17 @@ module ohci_link_tx #(
     ram_rd_data_i[7:0], ram_rd_data_i[15:8], ram_rd_data_i[23:16], ram_rd_data_i[31:24]
   };  // packet RAM words hold wire bytes in little-endian lanes
 
+  // Looked at only when a quadlet is loaded into the shifter (the Grant's Idle, or the last chunk
+  // of a quadlet under way), so computed only then: a Verilated model evaluates combinational
+  // logic on every clk.
+  wire load_next = state_reg == L_GRANT_IDLE || (state_reg == L_TX && quadlet_done);
   always @(*) begin
     next_quadlet = 32'h0;
     next_is_crc_covered = 1'b0;
     next_exists = 1'b1;
     next_seq = seq_reg;
     next_index = index_reg;
-    case (seq_reg)
+    if (load_next) case (seq_reg)
       SQ_START: begin
         next_quadlet = hdr_reg[0];
         next_is_crc_covered = 1'b1;
@@ -241,7 +246,6 @@ module ohci_link_tx #(
                   !(link_enable_i && (cs_pending_reg || cycle_start_i));
   wire iso_take = state_reg == L_IDLE && link_enable_i && iso_valid_i && !cs_pending_reg &&
                   !cycle_start_i && !quiesce_i && !phy_take;
-  wire quadlet_done = chunk_count_reg == chunks_per_quadlet;
   wire [31:0] chunk_source = quadlet_done ? next_quadlet : shift_reg;
 
   always @(posedge clk) begin

@@ -220,6 +220,10 @@ module ohci_regs #(
   wire phy_read_answered = phy_reg_valid_i && phy_rd_awaited_reg &&
                            phy_reg_addr_i == phy_reg_addr_reg;
   wire self_id_complete = sid_done_i || (phy_reg0 && !id_valid_reg && !sid_storing_i);
+  // Any hardware event of IntEvent in this clk.
+  wire int_hw_event = cycle_synch_i || cycle_64_seconds_i || cycle_lost_i ||
+                      cycle_inconsistent_i || bus_reset_i || self_id_complete ||
+                      phy_read_answered || unrecoverable_i;
   // A PhyControl request: the write first when software asked for both.
   wire phy_accept_write = phy_req_accept_i && phy_wr_pending_reg;
   wire phy_accept_read = phy_req_accept_i && !phy_wr_pending_reg;
@@ -264,12 +268,19 @@ module ohci_regs #(
   reg [31:0] wr_data_reg;
   // Plain registers (IT/IR CommandPtr, IR ContextMatch, IsochronousCycleTimer): the bytes not
   // strobed keep their value; a Set/Clear register takes the strobed bits only.
-  wire [31:0] w_keep = w_in_it ? (w_it_reg == OHCI_COMMAND_PTR[3:0] ? it_command_ptr_current :
-                                                                      32'd0) :
-                       w_in_ir ? (w_ir_reg == OHCI_COMMAND_PTR[4:0] ? ir_command_ptr_current :
-                                  w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ?
-                                  ir_context_match_current : 32'd0) : timer_i;
-  wire [31:0] w_forward = (w_keep & ~strb_mask) | wbits;
+  // (computed only in a clk with a write, the one clk wr_data_reg loads it)
+  reg [31:0] w_forward;
+  always @(*) begin
+    if (!write_fire) w_forward = 32'd0;
+    else if (w_in_it)
+      w_forward = ((w_it_reg == OHCI_COMMAND_PTR[3:0] ? it_command_ptr_current : 32'd0) &
+                   ~strb_mask) | wbits;
+    else if (w_in_ir)
+      w_forward = ((w_ir_reg == OHCI_COMMAND_PTR[4:0] ? ir_command_ptr_current :
+                    w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ? ir_context_match_current : 32'd0) &
+                   ~strb_mask) | wbits;
+    else w_forward = (timer_i & ~strb_mask) | wbits;
+  end
 
   // ---- identity, configuration and bus-management CSR registers ----
   wire [31:0] config_value;
@@ -517,7 +528,10 @@ module ohci_regs #(
         id_valid_reg <= 1'b1;
       end
 
-      // Event registers: a hardware event in the same clk as a software clear stays set.
+      // Event registers: a hardware event in the same clk as a software clear stays set. Each
+      // is recomputed only in a clk with a register write or one of its events (otherwise the
+      // expression is its own value): a Verilated model evaluates the expression only then.
+      if (write_fire || int_hw_event)
       int_event_reg <= ((write_fire && waddr == OHCI_INT_EVENT_SET) ?
                         int_event_reg | (wbits & ~INT_EVENT_DERIVED) :
                         (write_fire && waddr == OHCI_INT_EVENT_CLEAR) ?
@@ -531,11 +545,13 @@ module ohci_regs #(
                        ({31'd0, self_id_complete} << OHCI_INT_EVENT_SELF_ID_COMPLETE2) |
                        ({31'd0, phy_read_answered} << OHCI_INT_EVENT_PHY_REG_RCVD) |
                        ({31'd0, unrecoverable_i} << OHCI_INT_EVENT_UNRECOVERABLE_ERROR);
+      if (write_fire || |it_int_event_i)
       iso_xmit_event_reg <= ((write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_SET) ?
                              iso_xmit_event_reg | wbits[N_IT-1:0] :
                              (write_fire && waddr == OHCI_ISO_XMIT_INT_EVENT_CLEAR) ?
                              iso_xmit_event_reg & ~wbits[N_IT-1:0] : iso_xmit_event_reg) |
                             it_int_event_i;
+      if (write_fire || |ir_int_event_i)
       iso_recv_event_reg <= ((write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_SET) ?
                             iso_recv_event_reg | wbits[N_IR-1:0] :
                             (write_fire && waddr == OHCI_ISO_RECV_INT_EVENT_CLEAR) ?

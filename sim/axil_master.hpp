@@ -68,6 +68,10 @@ class AxilMaster {
   }
 
   void drive(Core& core) {
+    // Idle and already showing it (the pins hold the last access's address and data): the pins
+    // would be written with the values they have.
+    if (state_ == State::Idle && idle_driven_) return;
+    idle_driven_ = state_ == State::Idle;
     using Address = std::remove_cvref_t<decltype(core.s_axil_araddr)>;
     const bool writing = state_ == State::WriteAddressData;
     core.s_axil_arvalid = state_ == State::ReadAddress;
@@ -126,6 +130,7 @@ class AxilMaster {
                               " outside the 0x800-byte window");
     result_ = AxilResult{};
     state_ = state;
+    idle_driven_ = false;
     address_ = address;
     issued_ = false;
   }
@@ -151,6 +156,7 @@ class AxilMaster {
   unsigned timeout_cycles_;
   State state_ = State::Idle;
   bool issued_ = false;
+  bool idle_driven_ = false;  // the last drive() showed an idle master (see drive())
   std::uint32_t address_ = 0;
   std::uint32_t data_ = 0;
   std::uint8_t strobe_ = 0xF;
