@@ -3,6 +3,7 @@
 #   make run    the main job: ohci-sim, a two-node isochronous stream checked byte for byte
 #   make wave   a short traced run and a GTKWave save file for it (build/wave/)
 #   make diagrams  docs/timing/: WaveDrom sources from a run of the RTL, rendered to SVG
+#   make bench  how fast it simulates: sim_hz, instructions per clk, Icarus/Verilator (figures)
 #   make lint   Verilator -Wall, Yosys synth_ice40, Icarus -g2012, regmap and format checks
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, in its own build dir
 #   make synth  FPGA flow: ULX3S and HX8K bitstreams at 49.152 MHz, Zynq estimate (build/synth/)
@@ -14,7 +15,7 @@ JOBS  ?= 2
 VENV   = $(BUILD)/venv
 PY     = $(VENV)/bin/python
 
-.PHONY: all deps configure build test run wave diagrams lint sanitize synth regmap format clean
+.PHONY: all deps configure build test run wave diagrams lint sanitize synth regmap format clean bench
 all: build
 
 deps:
@@ -39,6 +40,14 @@ sanitize: deps
 
 run: build
 	@$(BUILD)/sim/ohci-sim
+
+# Figures, never pass/fail on time (scripts/bench/bench.py): sim_hz of the default stream and of
+# a talker alone (median of 3), callgrind instructions per clk, the Icarus/Verilator ratio; and
+# the same figures of ohci-sim built from BASELINE (the main before the speed work, built once in
+# $(BUILD)/bench/), side by side. `make bench BASELINE=` measures this build alone.
+BASELINE ?= d07fb6c
+bench: build
+	@$(PY) scripts/bench/bench.py --build $(BUILD) $(if $(BASELINE),--baseline $(BASELINE))
 
 # The guest (Debian kernel + initramfs, cached in $(BUILD)/linux), booted by ohci-qemu under TCG;
 # prints the guest's kernel log, the four checks and the figures (docs/linux-guest.md).
