@@ -331,7 +331,8 @@ class PhyModel {
          "link CTL/D outputs changed between drive() and sample() (combinational path?)");
     next_cycle_ = cycle + 1;
     sampled_transmit_ = false;
-    decode_lreq(core.phy_lreq != 0, cycle);
+    // (most clks: no request under way and LREQ low, nothing to decode)
+    if (lreq_bits_ != 0 || core.phy_lreq) decode_lreq(core.phy_lreq != 0, cycle);
     switch (state_) {
       case State::Free:
       case State::Arbitrating:
