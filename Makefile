@@ -47,7 +47,7 @@ run: build
 # $(BUILD)/bench/), side by side. `make bench BASELINE=` measures this build alone.
 BASELINE ?= d07fb6c
 bench: build
-	@$(PY) scripts/bench/bench.py --build $(BUILD) $(if $(BASELINE),--baseline $(BASELINE))
+	@$(PY) scripts/bench/bench.py --build $(BUILD) --pgo --by-block $(if $(BASELINE),--baseline $(BASELINE))
 
 # The guest (Debian kernel + initramfs, cached in $(BUILD)/linux), booted by ohci-qemu under TCG;
 # prints the guest's kernel log, the four checks and the figures (docs/linux-guest.md).

@@ -24,19 +24,25 @@ import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# Callgrind's per-function costs, bucketed: Verilated modules by the module name Verilator puts
-# in its function and file names, kernel classes by their C++ names. First match wins.
-BLOCKS = [
-    ("ir_dma", r"ohci_ir_dma|ohci_dma_burst"), ("it_dma", r"ohci_it_dma"),
-    ("link_rx", r"ohci_link_rx"), ("link_tx", r"ohci_link_tx"), ("crc32", r"ohci_crc32"),
-    ("cycle_timer", r"ohci_cycle_timer"), ("regs", r"ohci_regs|ohci_config_regs"),
-    ("self_id", r"ohci_self_id"), ("arbiter", r"ohci_axi_arbiter"), ("pkt_ram", r"ohci_pkt_ram"),
-    ("model (root, eval)", r"Vohci_core|verilated"),
+# Callgrind's per-function costs, bucketed. In the everyday build Verilator inlines every module
+# into a few functions, so they count as "model"; a build with -DOHCI_PROF_CFUNCS=ON (--by-block)
+# names one function per always block after its module (PROF__<module>__l<line>), and those
+# are summed per module. Kernel and firmware by their C++ names. First match wins.
+KERNEL_BLOCKS = [
     ("AxiMemorySlave", r"AxiMemorySlave|HostMemory"), ("AxilMaster", r"AxilMaster"),
-    ("Bus", r"ohci::sim::Bus"), ("PhyModel", r"PhyModel|PhyRegisters"),
-    ("Node", r"ohci::sim::Node|InterruptModel"), ("World", r"ohci::sim::World"),
-    ("firmware and stream", r"ohci::fw|ohci::sim::Stream|CosimHal"),
+    ("Bus", r"ohci::sim::Bus<"), ("PhyModel", r"PhyModel|PhyRegisters"),
+    ("Node", r"ohci::sim::Node::|InterruptModel"), ("World", r"ohci::sim::World::"),
+    ("model: eval and scheduling", r"Vohci_core|verilated"),
+    ("firmware and stream", r"ohci::fw::|ohci::sim::Stream|CosimHal"),
 ]
+PROF_FUNCTION = re.compile(r"(ico|nba)_sequent__TOP__\d+__PROF__(\w+?)__l\d+")
+
+
+def bucket(name):
+    prof = PROF_FUNCTION.search(name)
+    if prof:
+        return f"rtl {prof.group(2)} ({prof.group(1)})"
+    return next((b for b, pattern in KERNEL_BLOCKS if re.search(pattern, name)), "other")
 
 
 def run_stream(sim, args, workdir):
@@ -70,7 +76,8 @@ def callgrind(sim, args, workdir, by_block):
         return {"error": "callgrind run failed: " + proc.stdout[-300:]}
     with open(report) as f:
         cycles = json.load(f)["sim_cycles"]
-    annotate = subprocess.run(["callgrind_annotate", "--inclusive=no", "--threshold=100", out],
+    annotate = subprocess.run(["callgrind_annotate", "--inclusive=no", "--auto=no",
+                               "--threshold=100", out],
                               stdout=subprocess.PIPE, text=True).stdout
     total = None
     blocks = {}
@@ -84,7 +91,7 @@ def callgrind(sim, args, workdir, by_block):
             continue
         cost = int(match.group(1).replace(",", ""))
         name = match.group(2)
-        block = next((b for b, pattern in BLOCKS if re.search(pattern, name)), "other")
+        block = bucket(name)
         blocks[block] = blocks.get(block, 0) + cost
     os.remove(out)
     result = {"sim_cycles": cycles, "instructions": total,
@@ -119,6 +126,22 @@ def build_baseline(rev, build_dir):
     return sha, sim
 
 
+def build_variant(build_dir, name, flag):
+    """ohci-sim of this source tree with a CMake flag, in BUILD/bench/NAME (rebuilt as needed)."""
+    binary = os.path.join(build_dir, "bench", name)
+    python = os.path.join(os.path.abspath(build_dir), "venv", "bin", "python")
+    print(f"bench: building ohci-sim with {flag} in {binary}", flush=True)
+    subprocess.run(["cmake", "-S", REPO, "-B", binary, "-DCMAKE_BUILD_TYPE=RelWithDebInfo", flag,
+                    "-DOHCI_PYTHON=" + python], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", binary, "-j2", "--target", "ohci-sim"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(binary, "sim", "ohci-sim")
+
+
+def build_pgo(build_dir):
+    return build_variant(build_dir, "pgo", "-DOHCI_PGO=ON")
+
+
 def measure(label, sim, options, workdir, by_block):
     print(f"bench: {label}: default stream x{options.runs}", flush=True)
     figures = {"program": sim, "default_stream": median_sim_hz(sim, [], options.runs, workdir)}
@@ -140,6 +163,11 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", required=True, help="the build directory under test")
     parser.add_argument("--baseline", help="a git revision to build and measure beside it")
+    parser.add_argument("--pgo", action="store_true",
+                        help="also measure this tree built with -DOHCI_PGO=ON")
+    parser.add_argument("--by-block", action="store_true",
+                        help="instructions per clk by RTL module, from a -DOHCI_PROF_CFUNCS=ON "
+                             "build (Verilator --prof-cfuncs: about 5 %% more instructions)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--callgrind-packets", type=int, default=100)
     parser.add_argument("--no-callgrind", action="store_true")
@@ -155,6 +183,8 @@ def main():
     results = {"builds": {}}
     with tempfile.TemporaryDirectory(prefix="ohci-bench-") as workdir:
         builds = [("this build", sim, True)]
+        if options.pgo:
+            builds.append(("this build, PGO", build_pgo(options.build), False))
         if options.baseline:
             sha, baseline_sim = build_baseline(options.baseline, options.build)
             builds.append((f"baseline {sha}", baseline_sim, False))
@@ -162,6 +192,11 @@ def main():
         # run of the script is what "side by side" means here (same minute, same load).
         for label, program, by_block in builds:
             results["builds"][label] = measure(label, program, options, workdir, by_block)
+        if options.by_block and not options.no_callgrind:
+            prof_sim = build_variant(options.build, "prof", "-DOHCI_PROF_CFUNCS=ON")
+            print("bench: callgrind by block (--prof-cfuncs build)", flush=True)
+            results["by_block"] = callgrind(prof_sim, ["--packets", str(options.callgrind_packets)],
+                                            workdir, True)
         if not options.no_ratio:
             ratio_json = os.path.join(workdir, "ratio.json")
             proc = subprocess.run([sys.executable, os.path.join(REPO, "scripts/bench/sim_ratio.py"),
@@ -182,20 +217,29 @@ def main():
                                         mhz(figures["it_only_stream"]),
                                         per_clk if per_clk is not None else "n/a"))
     if options.baseline:
-        this, base = (results["builds"][k]["default_stream"] for k in list(results["builds"])[:2])
-        if "sim_hz_median" in this and "sim_hz_median" in base:
-            results["speedup_default_stream"] = this["sim_hz_median"] / base["sim_hz_median"]
-            print(f"speed-up of the default stream over the baseline: "
-                  f"{results['speedup_default_stream']:.2f}x sim_hz")
-        cg_this = results["builds"]["this build"].get("callgrind", {})
-        cg_base = list(results["builds"].values())[1].get("callgrind", {})
-        if cg_this.get("instructions_per_clk") and cg_base.get("instructions_per_clk"):
-            results["instructions_ratio"] = (cg_base["instructions_per_clk"] /
-                                             cg_this["instructions_per_clk"])
-            print(f"instructions per clk: {results['instructions_ratio']:.2f}x fewer")
-    blocks = results["builds"]["this build"].get("callgrind", {}).get("per_clk_by_block", {})
+        base_label = next(k for k in results["builds"] if k.startswith("baseline"))
+        base = results["builds"][base_label]
+        results["speedup_over_baseline"] = {}
+        for label, figures in results["builds"].items():
+            if label == base_label:
+                continue
+            entry = {}
+            this_hz = figures["default_stream"].get("sim_hz_median")
+            base_hz = base["default_stream"].get("sim_hz_median")
+            if this_hz and base_hz:
+                entry["sim_hz"] = this_hz / base_hz
+            this_ir = figures.get("callgrind", {}).get("instructions_per_clk")
+            base_ir = base.get("callgrind", {}).get("instructions_per_clk")
+            if this_ir and base_ir:
+                entry["fewer_instructions_per_clk"] = base_ir / this_ir
+            results["speedup_over_baseline"][label] = entry
+            print(f"{label} over {base_label}: " +
+                  ", ".join(f"{key} {value:.2f}x" for key, value in entry.items()))
+    blocks = results.get("by_block", {}).get("per_clk_by_block") or \
+        results["builds"]["this build"].get("callgrind", {}).get("per_clk_by_block", {})
     if blocks:
-        print("instructions per clk by block (this build):")
+        print("instructions per clk by block" +
+              (" (the --prof-cfuncs build)" if "by_block" in results else " (this build)") + ":")
         for block, cost in blocks.items():
             print(f"  {block:22s} {cost:10.1f}")
     ratio = results.get("icarus_verilator", {})
