@@ -243,7 +243,6 @@ module ohci_regs #(
   wire [CTX_W-1:0] r_it_ctx = raddr[4+:CTX_W];
   wire [3:0] w_it_reg = waddr[3:0];
   wire [3:0] r_it_reg = raddr[3:0];
-  wire [31:0] it_command_ptr_current = it_command_ptr_i[32*w_it_ctx+:32];
   // IR n at 0x400 + 32n; the 32 possible blocks fill 0x400-0x7FF.
   wire w_in_ir = waddr[10] && below({11'd0, waddr[9:5]}, N_IR[15:0]);
   wire r_in_ir = raddr[10] && below({11'd0, raddr[9:5]}, N_IR[15:0]);
@@ -251,8 +250,6 @@ module ohci_regs #(
   wire [IR_CTX_W-1:0] r_ir_ctx = raddr[5+:IR_CTX_W];
   wire [4:0] w_ir_reg = waddr[4:0];
   wire [4:0] r_ir_reg = raddr[4:0];
-  wire [31:0] ir_command_ptr_current = ir_command_ptr_i[32*w_ir_ctx+:32];
-  wire [31:0] ir_context_match_current = ir_context_match_i[32*w_ir_ctx+:32];
 
   reg ir_wr_reg;
   reg [IR_CTX_W-1:0] ir_wr_ctx_reg;
@@ -273,12 +270,12 @@ module ohci_regs #(
   always @(*) begin
     if (!write_fire) w_forward = 32'd0;
     else if (w_in_it)
-      w_forward = ((w_it_reg == OHCI_COMMAND_PTR[3:0] ? it_command_ptr_current : 32'd0) &
-                   ~strb_mask) | wbits;
+      w_forward = ((w_it_reg == OHCI_COMMAND_PTR[3:0] ? it_command_ptr_i[32*w_it_ctx+:32] :
+                                                        32'd0) & ~strb_mask) | wbits;
     else if (w_in_ir)
-      w_forward = ((w_ir_reg == OHCI_COMMAND_PTR[4:0] ? ir_command_ptr_current :
-                    w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ? ir_context_match_current : 32'd0) &
-                   ~strb_mask) | wbits;
+      w_forward = ((w_ir_reg == OHCI_COMMAND_PTR[4:0] ? ir_command_ptr_i[32*w_ir_ctx+:32] :
+                    w_ir_reg == OHCI_CONTEXT_MATCH[4:0] ? ir_context_match_i[32*w_ir_ctx+:32] :
+                                                          32'd0) & ~strb_mask) | wbits;
     else w_forward = (timer_i & ~strb_mask) | wbits;
   end
 
