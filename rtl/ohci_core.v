@@ -23,15 +23,16 @@
 // the cycle start, or, when it is not cycle master, when it has received one; the cycle timer
 // of a node that is not cycle master follows the received cycle starts.
 //
-// Parameters. N_IT and N_IR: contexts of each kind. The two RAM depths default to the full
-// S400 packet and shrink only for small FPGAs (docs/fpga.md; the iCE40-HX8K build):
-//   WORD_W  each IT context's packet RAM area is 2**WORD_W quadlets: 10 (default) holds the
-//           4096-byte S400 maximum payload; 9 limits transmitted payloads to 2048 bytes (S100
-//           and S200 keep their maxima of 1024 and 2048), 8 to 1024 bytes. A header with a larger
-//           dataLength is refused like any over-long one (evt_tcode_err, the context dies).
-//   RING_W  the receive ring holds 2**RING_W payload quadlets: 11 (default) holds two maximum
-//           S400 packets; 10 holds one. A packet with more payload than the ring has room for
-//           when it arrives keeps what fits and is reported as evt_overrun (as when the
+// Parameters (ranges checked at elaboration). N_IT and N_IR: contexts of each kind, 1..32
+// (OHCI's maximum). The two RAM depths default to the full S400 packet and shrink only for
+// small FPGAs (docs/fpga.md; the iCE40-HX8K build):
+//   WORD_W  8..10: each IT context's packet RAM area is 2**WORD_W quadlets: 10 (default) holds
+//           the 4096-byte S400 maximum payload; 9 limits transmitted payloads to 2048 bytes
+//           (S100 and S200 keep their maxima of 1024 and 2048), 8 to 1024 bytes. A header with a
+//           larger dataLength is refused like any over-long one (evt_tcode_err, the context dies).
+//   RING_W  8..16: the receive ring holds 2**RING_W payload quadlets: 11 (default) holds two
+//           maximum S400 packets; 10 holds one. A packet with more payload than the ring has
+//           room for when it arrives keeps what fits and is reported as evt_overrun (as when the
 //           firmware falls behind).
 //   GUID    the GUIDHi:GUIDLo value at power-on (no GUID ROM; platform firmware may write each
 //           register once, docs/decisions.md). Default 0: not programmed.
@@ -50,7 +51,7 @@ module ohci_core #(
     parameter integer N_IT   = 4,   // IT contexts, 1..32
     parameter integer N_IR   = 4,   // IR contexts, 1..32
     parameter integer WORD_W = 10,  // packet RAM area per IT context: 2**WORD_W quadlets, 8..10
-    parameter integer RING_W = 11,  // receive ring: 2**RING_W quadlets, 8..11 (or more)
+    parameter integer RING_W = 11,  // receive ring: 2**RING_W quadlets, 8..16
     parameter [63:0] GUID = 64'h0000_0000_0000_0000,
     parameter integer FULL_REGS = 1
 ) (
@@ -109,6 +110,23 @@ module ohci_core #(
     output wire        phy_lps,
     input  wire        phy_linkon
 );
+  // Parameter ranges, checked at elaboration: an out-of-range value stops Verilator, Yosys and
+  // Icarus alike, with an error naming the missing module below (named after the problem).
+  generate
+    if (N_IT < 1 || N_IT > 32) begin : g_check_n_it
+      ohci_core_N_IT_must_be_1_to_32 n_it_out_of_range ();
+    end
+    if (N_IR < 1 || N_IR > 32) begin : g_check_n_ir
+      ohci_core_N_IR_must_be_1_to_32 n_ir_out_of_range ();
+    end
+    if (WORD_W < 8 || WORD_W > 10) begin : g_check_word_w
+      ohci_core_WORD_W_must_be_8_to_10 word_w_out_of_range ();
+    end
+    if (RING_W < 8 || RING_W > 16) begin : g_check_ring_w
+      ohci_core_RING_W_must_be_8_to_16 ring_w_out_of_range ();
+    end
+  endgenerate
+
   localparam integer CTX_W = N_IT > 1 ? $clog2(N_IT) : 1;
   localparam integer IR_CTX_W = N_IR > 1 ? $clog2(N_IR) : 1;
   // The packet RAM holds one area per context: {context, quadlet} addresses it, without the
