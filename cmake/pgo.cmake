@@ -46,7 +46,8 @@ elseif(OHCI_PGO)
     BINARY_DIR ${_ohci_pgo_training_dir}
     CMAKE_ARGS -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE} -DOHCI_PGO_GENERATE=ON
                -DOHCI_PGO_PROFILE_DIR=${OHCI_PGO_PROFILE_DIR} -DOHCI_PYTHON=${OHCI_PYTHON}
-    BUILD_COMMAND ${CMAKE_COMMAND} --build <BINARY_DIR> --target ohci-sim
+    # (its own -j: the parent's make jobserver does not reach an external project's build)
+    BUILD_COMMAND ${CMAKE_COMMAND} --build <BINARY_DIR> --target ohci-sim --parallel 2
     BUILD_ALWAYS ON
     INSTALL_COMMAND ""
     BUILD_BYPRODUCTS ${_ohci_pgo_training_dir}/sim/ohci-sim)
