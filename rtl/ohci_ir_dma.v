@@ -380,6 +380,7 @@ module ohci_ir_dma #(
   reg [N_IR-1:0] pick;
   reg accepts;
   always @(*) begin
+    j = 0;  // (the loop variable, assigned on every path: no latch in synthesis)
     take_wake = 1'b0;
     take_record = 1'b0;
     record_to_dma = 1'b0;

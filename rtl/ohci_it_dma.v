@@ -405,6 +405,7 @@ module ohci_it_dma #(
   reg piece_rd_en;
   reg [2:0] piece_rd;
   always @(*) begin
+    j = 0;  // (the loop variable, assigned on every path: no latch in synthesis)
     job = J_NONE;
     rd_start = 1'b0;
     wr_start = 1'b0;
