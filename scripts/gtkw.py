@@ -28,11 +28,11 @@ GROUPS = [
         ("ohci_core", r"phy_ctl_i|phy_ctl_o|phy_ctl_oe|phy_d_i|phy_d_o|phy_d_oe|phy_lreq"),
     ]),
     ("IT contexts", [
-        ("ohci_core.it_dma", r"(run_reg|wake_reg|dead_reg|state_reg|command_ptr_reg)\[\d+\]"),
+        ("ohci_core.it_dma", r"(control_reg|state_reg|command_ptr_reg)\[\d+\]"),
         (r"ohci_core.it_dma.g_ctx\[\d+\]", r"active"),
     ]),
     ("IR contexts", [
-        ("ohci_core.ir_dma", r"(run_reg|wake_reg|dead_reg|state_reg|command_ptr_reg)\[\d+\]"),
+        ("ohci_core.ir_dma", r"(control_reg|state_reg|command_ptr_reg)\[\d+\]"),
         (r"ohci_core.ir_dma.g_ctx\[\d+\]", r"active"),
     ]),
     ("AXI4 master", [
